@@ -1,0 +1,71 @@
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from .managers import UserManager, normalise_email
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their email address.
+
+    `is_staff` only opens Django's admin; what someone may do in MPT comes from
+    their roles (groups) and permissions, see `accounts.permissions`.
+    """
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=200)
+    preferred_name = models.CharField(
+        max_length=100, blank=True, help_text="What we call you in emails, if not your full name."
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        "admin site access", default=False, help_text="Can log in to the Django admin."
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = normalise_email(self.email)
+
+    def save(self, *args, **kwargs):
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("accounts:profile")
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        if self.preferred_name:
+            return self.preferred_name
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def email_verified(self):
+        return self.email_verified_at is not None
+
+    def role_names(self):
+        """The user's role names, read once per user object."""
+        if not hasattr(self, "_role_names"):
+            self._role_names = frozenset(self.groups.values_list("name", flat=True))
+        return self._role_names

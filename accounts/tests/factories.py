@@ -1,0 +1,37 @@
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A confirmed, active user with no role. `UserFactory(roles=[Role.STAFF])` adds roles."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name")
+    email_verified_at = factory.LazyFunction(timezone.now)
+    password = factory.django.Password(TEST_PASSWORD)
+
+    class Params:
+        unverified = factory.Trait(email_verified_at=None, is_active=False)
+        superuser = factory.Trait(is_superuser=True, is_staff=True)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(*Group.objects.filter(name__in=[str(role) for role in extracted]))
+
+
+def user_with_role(role, **kwargs):
+    return UserFactory(roles=[role], **kwargs)
+
+
+__all__ = ["TEST_PASSWORD", "Role", "UserFactory", "user_with_role"]

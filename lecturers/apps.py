@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LecturersConfig(AppConfig):
+    name = "lecturers"
+    verbose_name = "Guest lecturers"

@@ -1,0 +1,28 @@
+"""The Celery app. Tasks live in each app's tasks.py and are found automatically."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mpt.settings")
+
+app = Celery("mpt")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+HEARTBEAT_KEY = "mpt:worker-heartbeat"
+
+
+@app.task(name="mpt.celery.heartbeat", ignore_result=True)
+def heartbeat():
+    """Record that a worker is alive; /healthz and the outbox page read it."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    cache.set(HEARTBEAT_KEY, timezone.now().isoformat(), timeout=None)
+
+
+@app.task(name="mpt.celery.ping")
+def ping(value):
+    """Echo a value back: proves a worker consumes this queue."""
+    return {"pong": value}

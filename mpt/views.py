@@ -1,0 +1,100 @@
+"""Site-wide pages that belong to no one app: the front page, health and errors."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from .celery import HEARTBEAT_KEY, app as celery_app
+
+# A worker that has not reported for this long is treated as gone.
+HEARTBEAT_STALE_AFTER_SECONDS = 300
+
+
+@require_safe
+def home(request):
+    return render(request, "home.html")
+
+
+@require_safe
+def accessibility(request):
+    return render(request, "pages/accessibility.html")
+
+
+@require_safe
+def privacy(request):
+    return render(request, "pages/privacy.html")
+
+
+def _check_database():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": True}
+
+
+def _check_broker():
+    if not settings.CELERY_BROKER_URL:
+        return {"ok": True, "mode": "eager"}
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:  # noqa: BLE001
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": True}
+
+
+def worker_heartbeat_age():
+    """Seconds since a Celery worker last reported, or None if none ever has."""
+    raw = cache.get(HEARTBEAT_KEY)
+    seen = parse_datetime(raw) if raw else None
+    if seen is None:
+        return None
+    return (timezone.now() - seen).total_seconds()
+
+
+def _check_worker():
+    if not settings.CELERY_BROKER_URL:
+        return {"ok": True, "mode": "eager"}
+    age = worker_heartbeat_age()
+    if age is None:
+        return {"ok": False, "error": "no worker has reported"}
+    return {"ok": age < HEARTBEAT_STALE_AFTER_SECONDS, "last_seen_seconds": round(age)}
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    checks = {
+        "database": _check_database(),
+        "broker": _check_broker(),
+        "worker": _check_worker(),
+    }
+    healthy = all(check["ok"] for check in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unhealthy", "checks": checks},
+        status=200 if healthy else 503,
+    )
+
+
+def permission_denied(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    # No request context: a context processor could itself be what failed.
+    template = loader.get_template("errors/500.html")
+    return HttpResponseServerError(template.render({"site_name": settings.SITE_NAME}))

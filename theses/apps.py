@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ThesesConfig(AppConfig):
+    name = "theses"
+    verbose_name = "Thesis projects"
