@@ -5,7 +5,6 @@ from django.contrib.auth.forms import AuthenticationForm
 from .managers import normalise_email
 from .models import User
 
-
 EMAIL_TAKEN_MESSAGE = (
     "An account with this email address already exists. Log in, or reset "
     "your password if you have forgotten it."

@@ -12,8 +12,9 @@ default for roles not named. `kwargs` is a dict, or a function that receives
 the users by role (to create objects owned by one of them) and returns one.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 PUBLIC = {"*": 200}
 SIGNED_IN = {"anonymous": 302, "*": 200}

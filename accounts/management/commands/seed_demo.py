@@ -13,7 +13,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_USERS
 
-DEFAULT_DEMO_PASSWORD = "public-tech-demo"
+DEFAULT_DEMO_PASSWORD = "public-tech-demo"  # noqa: S105 - printed to the operator on purpose
 
 
 class Command(BaseCommand):
