@@ -93,6 +93,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mpt.context_processors.site",
             ],
+            # {% panels %} works in every template (see mpt/panels.py).
+            "builtins": ["mpt.templatetags.panels"],
         },
     },
 ]
