@@ -93,8 +93,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mpt.context_processors.site",
             ],
-            # {% panels %} works in every template (see mpt/panels.py).
-            "builtins": ["mpt.templatetags.panels"],
+            # {% panels %} and |markdown work in every template (mpt/panels.py, mpt/markdown.py).
+            "builtins": ["mpt.templatetags.panels", "mpt.templatetags.markdown"],
         },
     },
 ]

@@ -1,0 +1,11 @@
+from django import template
+
+from mpt.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter(name="markdown")
+def markdown_filter(text):
+    """{{ module.description|markdown }}: sanitised HTML (see mpt/markdown.py)."""
+    return render_markdown(text)
