@@ -50,6 +50,7 @@ def send_verification_email(user):
         subject=f"Confirm your email address for {settings.SITE_NAME}",
         body=render_to_string("accounts/email/verify_email.txt", context),
         to=[user.email],
+        headers={"X-MPT-Purpose": "account_verification"},
     ).send()
 
 

@@ -178,6 +178,18 @@ STORAGES = {
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Every mail, Django's own included, goes through the outbox (notifications):
+# a row first, delivered by a Celery task through the transport EMAIL_URL names.
+MPT_DELIVERY_EMAIL_BACKEND = env("MPT_DELIVERY_EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
+EMAIL_BACKEND = "notifications.backends.OutboxBackend"
+# Message-IDs are <hash-of-idempotency-key@this domain>.
+MPT_MESSAGE_ID_DOMAIN = env("MPT_MESSAGE_ID_DOMAIN", default="mpt.invalid")
+# Delivery: attempts before a mail is failed; retry delays double from the base, capped.
+MPT_OUTBOX_MAX_ATTEMPTS = env.int("MPT_OUTBOX_MAX_ATTEMPTS", default=8)
+MPT_OUTBOX_RETRY_BASE_SECONDS = env.int("MPT_OUTBOX_RETRY_BASE_SECONDS", default=30)
+MPT_OUTBOX_RETRY_MAX_SECONDS = env.int("MPT_OUTBOX_RETRY_MAX_SECONDS", default=3600)
+# The sweeper requeues mail "sending" for longer than this (a killed worker).
+MPT_OUTBOX_STUCK_AFTER = env.int("MPT_OUTBOX_STUCK_AFTER", default=600)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@example.org>")
 SERVER_EMAIL = env("DJANGO_SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=20)
@@ -203,6 +215,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # One schedule for every periodic job (Celery beat).
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "mpt.celery.heartbeat", "schedule": 60.0},
+    "outbox-sweep": {"task": "notifications.sweep_outbox", "schedule": 30.0},
+    "reminders": {"task": "notifications.send_reminders", "schedule": 300.0},
 }
 
 # Security headers. The CSP is strict everywhere (no inline script or style),

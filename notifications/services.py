@@ -1,0 +1,339 @@
+"""Outbox use cases: queue a mail, steer staged and failed mail, edit templates.
+
+`queue_email` is the only way any app sends mail. Delivery itself lives in
+`notifications.delivery`, reminders in `notifications.reminders`.
+"""
+
+import base64
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import EmailTemplate, OutboundEmail, OutboundEmailObject
+from .registry import get_purpose
+from .rendering import Rendered, check_placeholders, render
+
+logger = logging.getLogger(__name__)
+State = OutboundEmail.State
+
+
+class UnknownPurpose(LookupError):
+    """No app registered this purpose (see notifications.registry.register_purpose)."""
+
+
+class InvalidTransition(Exception):
+    """The mail is not in a state that allows this (already sent, say)."""
+
+
+def global_context():
+    return {
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+        "support_email": settings.SUPPORT_EMAIL,
+    }
+
+
+def template_for(purpose):
+    """(subject, body, send_html) staff saved for a purpose, else the registered default."""
+    row = EmailTemplate.objects.filter(purpose=purpose.key).first()
+    if row is not None:
+        return row.subject, row.body, row.send_html
+    return purpose.subject, purpose.body, purpose.html
+
+
+def queue_email(
+    *,
+    purpose: str,
+    to: Sequence[Any],
+    context: Mapping[str, Any],
+    idempotency_key: str,
+    subject_objects: Iterable[Any] = (),
+    reply_to: Sequence[str] | None = None,
+    cc: Sequence[str] = (),
+    attachments: Iterable[tuple[str, bytes | str, str]] = (),
+    send_after: datetime | None = None,
+    staged: bool | None = None,
+    from_email: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> OutboundEmail:
+    """Render the purpose's template now and store the mail in the caller's transaction.
+
+    `to` holds addresses or users (anything with `.email`); send one mail per
+    person, the first recipient's account is linked for /accounts/emails/.
+    `context` must give every placeholder the purpose declares. `attachments`
+    are (filename, content, mimetype). `staged=None` follows the purpose
+    (decisions are staged for staff review).
+
+    Side effects: one OutboundEmail row (and a row per subject object); when
+    queued and due, a delivery task is dispatched after the transaction
+    commits. A second call with the same idempotency key changes nothing and
+    returns the first mail.
+    """
+    spec = get_purpose(purpose)
+    if spec is None:
+        raise UnknownPurpose(purpose)
+    missing = set(spec.placeholders) - set(context)
+    if missing:
+        raise ValueError(f"queue_email({purpose!r}): context lacks {sorted(missing)}")
+    subject, body, send_html = template_for(spec)
+    rendered = render(
+        subject=subject,
+        body=body,
+        context={**global_context(), **context},
+        purpose=spec,
+        send_html=send_html,
+    )
+    return store_email(
+        purpose=purpose,
+        rendered=rendered,
+        to=to,
+        idempotency_key=idempotency_key,
+        subject_objects=subject_objects,
+        reply_to=reply_to,
+        cc=cc,
+        attachments=[_encode_attachment(*a) for a in attachments],
+        send_after=send_after,
+        staged=spec.staged_by_default if staged is None else staged,
+        from_email=from_email,
+        headers=headers,
+    )
+
+
+def _encode_attachment(filename, content, mimetype):
+    raw = content.encode() if isinstance(content, str) else bytes(content)
+    return {"filename": filename, "mimetype": mimetype, "content": base64.b64encode(raw).decode()}
+
+
+def _addresses(to):
+    user_model = get_user_model()
+    addresses, recipient = [], None
+    for item in to:
+        if isinstance(item, str):
+            addresses.append(item)
+        else:
+            addresses.append(item.email)
+            if recipient is None and isinstance(item, user_model):
+                recipient = item
+    if not addresses:
+        raise ValueError("a mail needs at least one recipient")
+    if recipient is None:
+        recipient = user_model._default_manager.filter(email__iexact=addresses[0]).first()
+    return addresses, recipient
+
+
+def store_email(
+    *,
+    purpose,
+    rendered: Rendered,
+    to,
+    idempotency_key,
+    subject_objects=(),
+    reply_to=None,
+    cc=(),
+    bcc=(),
+    attachments=(),
+    send_after=None,
+    staged=False,
+    from_email=None,
+    headers=None,
+) -> OutboundEmail:
+    """Write an already rendered mail to the outbox (queue_email and the mail backend use it)."""
+    addresses, recipient = _addresses(to)
+    now = timezone.now()
+    email = OutboundEmail(
+        idempotency_key=idempotency_key,
+        message_id=OutboundEmail.message_id_for(idempotency_key),
+        purpose=purpose,
+        state=State.STAGED if staged else State.QUEUED,
+        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+        to=addresses,
+        cc=list(cc),
+        bcc=list(bcc),
+        reply_to=list(reply_to or []),
+        headers=dict(headers or {}),
+        subject=rendered.subject,
+        body_text=rendered.body_text,
+        body_html=rendered.body_html,
+        attachments=list(attachments),
+        recipient=recipient,
+        send_after=send_after,
+        queued_at=None if staged else now,
+    )
+    try:
+        with transaction.atomic():
+            email.save()
+    except IntegrityError:
+        existing = OutboundEmail.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing
+    objects = [
+        OutboundEmailObject(
+            email=email,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            label=str(obj)[:255],
+        )
+        for obj in subject_objects
+    ]
+    if objects:
+        OutboundEmailObject.objects.bulk_create(objects, ignore_conflicts=True)
+    if email.state == State.QUEUED and (send_after is None or send_after <= now):
+        dispatch_on_commit([email.pk])
+    return email
+
+
+def dispatch_on_commit(ids):
+    ids = list(ids)
+    transaction.on_commit(lambda: dispatch(ids))
+
+
+def dispatch(ids):
+    """Hand delivery tasks to the broker; rows it cannot take wait for the sweeper.
+
+    Never raises for a broker outage: the event that queued the mail has
+    already committed and must still succeed.
+    """
+    from kombu.exceptions import OperationalError
+
+    from .tasks import deliver_email
+
+    handed = []
+    for pk in ids:
+        try:
+            deliver_email.apply_async((pk,), retry=False)
+        except (OperationalError, OSError) as error:
+            logger.warning("broker unavailable, %d mail(s) left for the sweeper: %s", len(ids) - len(handed), error)
+            break
+        handed.append(pk)
+    if handed:
+        OutboundEmail.objects.filter(pk__in=handed).update(dispatched_at=timezone.now())
+    return len(handed)
+
+
+# --- Staff actions on mail ---------------------------------------------------
+
+
+def email_release(*, email: OutboundEmail, by) -> OutboundEmail:
+    """Release one staged mail. Side effects: it becomes queued; delivery is dispatched on commit."""
+    if email_bulk_release(ids=[email.pk], by=by) != 1:
+        raise InvalidTransition("only a staged mail can be released")
+    email.refresh_from_db()
+    return email
+
+
+def email_bulk_release(*, ids: Iterable[int], by) -> int:
+    """Release the staged mails among `ids`; returns how many. Others are left alone."""
+    now = timezone.now()
+    with transaction.atomic():
+        pks = list(
+            OutboundEmail.objects.select_for_update()
+            .filter(pk__in=list(ids), state=State.STAGED)
+            .values_list("pk", flat=True)
+        )
+        count = OutboundEmail.objects.filter(pk__in=pks, state=State.STAGED).update(
+            state=State.QUEUED, queued_at=now, released_by=by, updated_at=now
+        )
+        due = OutboundEmail.objects.due(now).filter(pk__in=pks).values_list("pk", flat=True)
+        dispatch_on_commit(due)
+    return count
+
+
+def email_discard(*, email: OutboundEmail, by) -> OutboundEmail:
+    """Discard a staged, queued or failed mail: it will never be sent. Kept for the record."""
+    now = timezone.now()
+    changed = OutboundEmail.objects.filter(
+        pk=email.pk, state__in=[State.STAGED, State.QUEUED, State.FAILED]
+    ).update(state=State.DISCARDED, edited_by=by, updated_at=now)
+    if not changed:
+        raise InvalidTransition("this mail can no longer be discarded")
+    email.refresh_from_db()
+    return email
+
+
+def email_retry(*, email: OutboundEmail, by) -> OutboundEmail:
+    """Send a failed mail again. Side effects: queued with a fresh attempt count; dispatched on commit."""
+    now = timezone.now()
+    with transaction.atomic():
+        changed = OutboundEmail.objects.filter(pk=email.pk, state=State.FAILED).update(
+            state=State.QUEUED,
+            attempts=0,
+            send_after=None,
+            queued_at=now,
+            dispatched_at=None,
+            failed_at=None,
+            released_by=by,
+            updated_at=now,
+        )
+        if not changed:
+            raise InvalidTransition("only a failed mail can be retried")
+        dispatch_on_commit([email.pk])
+    email.refresh_from_db()
+    return email
+
+
+def email_edit(*, email: OutboundEmail, by, to: list[str], subject: str, body_text: str) -> OutboundEmail:
+    """Change a staged or failed mail before it goes.
+
+    An edited text goes as plain text only: the HTML version was built from the
+    old text. Side effect: the recipient account is looked up again by address.
+    """
+    with transaction.atomic():
+        locked = OutboundEmail.objects.select_for_update().get(pk=email.pk)
+        if locked.state not in (State.STAGED, State.FAILED):
+            raise InvalidTransition("only a staged or failed mail can be edited")
+        fields = ["to", "subject", "edited_by", "updated_at", "recipient"]
+        if body_text != locked.body_text:
+            locked.body_text = body_text
+            locked.body_html = ""
+            fields += ["body_text", "body_html"]
+        locked.to = list(to)
+        locked.subject = " ".join(subject.split())
+        locked.edited_by = by
+        locked.recipient = get_user_model()._default_manager.filter(email__iexact=to[0]).first()
+        locked.save(update_fields=fields)
+    return locked
+
+
+# --- Templates ----------------------------------------------------------------
+
+
+def template_save(*, purpose: str, subject: str, body: str, send_html: bool, by) -> EmailTemplate:
+    """Save staff's version of a purpose's template. Refuses unknown placeholders."""
+    spec = get_purpose(purpose)
+    if spec is None:
+        raise UnknownPurpose(purpose)
+    unknown = check_placeholders(subject, spec) + check_placeholders(body, spec)
+    if unknown:
+        raise ValueError(f"unknown placeholders: {sorted(set(unknown))}")
+    row, _ = EmailTemplate.objects.update_or_create(
+        purpose=purpose,
+        defaults={"subject": subject, "body": body, "send_html": send_html, "updated_by": by},
+    )
+    return row
+
+
+def template_reset(*, purpose: str) -> None:
+    """Go back to the registered default text."""
+    EmailTemplate.objects.filter(purpose=purpose).delete()
+
+
+def template_preview(*, purpose: str, subject: str, body: str, send_html: bool) -> Rendered:
+    """Render texts with the purpose's sample data, as a mail would look."""
+    spec = get_purpose(purpose)
+    if spec is None:
+        raise UnknownPurpose(purpose)
+    return render(
+        subject=subject,
+        body=body,
+        context={**global_context(), **spec.sample_context},
+        purpose=spec,
+        send_html=send_html,
+    )
