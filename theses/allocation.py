@@ -1,0 +1,450 @@
+"""The allocation core: students to thesis projects, without Django.
+
+Pure Python, NumPy and OR-Tools, so `bench/theses_allocation.py` can time it
+directly and the tests can compare it with brute force. `theses.services` maps
+database rows to indices (sorted by id, so the same rows always give the same
+instance) and back. Everything here is described in `docs/theses.md`.
+
+Two objectives:
+
+- `MIN_COST`: place as many students as possible and, among those allocations,
+  minimise the total rank cost (a 1st choice costs 1, a 5th costs 5). Solved
+  exactly as a min-cost max-flow with OR-Tools' `SimpleMinCostFlow`
+  (source → student → project → supervisor → sink).
+- `STABLE`: the student-optimal stable matching where supervisors rank
+  students: algorithm SPA-student of Abraham, Irving and Manlove, "Two
+  algorithms for the Student-Project Allocation problem", Journal of Discrete
+  Algorithms 5(1), 2007. Linear in the total length of the preference lists
+  (plus a log factor for the heaps that find a project's worst student).
+
+Team sizes are a post-pass for both: a project whose number of students
+cannot be split into its teams (fewer than the minimum team size, or in a gap
+such as 5 students for at most two teams of 3 to 4) has its capacity lowered to
+the largest size that can, or is closed, and the solver runs again. Capacities
+only fall, so this ends; it is a heuristic, because allocation with "either
+none or at least k" quotas is NP-hard in general.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+MIN_COST = "min_cost"
+STABLE = "stable"
+OBJECTIVES = (MIN_COST, STABLE)
+
+# Why a student could not be placed.
+NO_CHOICES = "no_choices"
+CHOICES_FULL = "choices_full"
+
+
+@dataclass
+class Instance:
+    """An allocation problem by index. Lists are indexed by student, project or supervisor.
+
+    `student_prefs[s]`: project indices, best first, no repeats.
+    `project_capacity[j]`: most students project j takes.
+    `project_supervisor[j]`: the supervisor index offering project j.
+    `supervisor_capacity[k]`: most students supervisor k takes over all projects.
+    `team_min[j]`, `team_max[j]`, `max_teams[j]`: team sizes (default: anyone alone).
+    `supervisor_prefs[k]`: student indices best first (STABLE only). Students a
+    supervisor did not rank follow those ranked, ordered by how highly they
+    ranked one of the supervisor's projects, then by index.
+    """
+
+    student_prefs: Sequence[Sequence[int]]
+    project_capacity: Sequence[int]
+    project_supervisor: Sequence[int]
+    supervisor_capacity: Sequence[int]
+    team_min: Sequence[int] | None = None
+    team_max: Sequence[int] | None = None
+    max_teams: Sequence[int] | None = None
+    supervisor_prefs: Sequence[Sequence[int]] | None = None
+
+    @property
+    def n_students(self):
+        return len(self.student_prefs)
+
+    @property
+    def n_projects(self):
+        return len(self.project_capacity)
+
+    @property
+    def n_supervisors(self):
+        return len(self.supervisor_capacity)
+
+    def validate(self):
+        m, n_sup = self.n_projects, self.n_supervisors
+        if len(self.project_supervisor) != m:
+            raise ValueError("project_supervisor must have one entry per project")
+        for s, prefs in enumerate(self.student_prefs):
+            if len(set(prefs)) != len(prefs):
+                raise ValueError(f"student {s} ranks a project twice")
+            for j in prefs:
+                if not 0 <= j < m:
+                    raise ValueError(f"student {s} ranks unknown project {j}")
+        for j, k in enumerate(self.project_supervisor):
+            if not 0 <= k < n_sup:
+                raise ValueError(f"project {j} has unknown supervisor {k}")
+        if any(c < 0 for c in self.project_capacity) or any(c < 0 for c in self.supervisor_capacity):
+            raise ValueError("capacities cannot be negative")
+
+
+@dataclass
+class Unplaced:
+    student: int
+    reason: str
+    # For CHOICES_FULL: how many of their choices were full, had a supervisor
+    # with no room, or were closed for too few students to form a team.
+    full: int = 0
+    supervisor_full: int = 0
+    closed: int = 0
+
+
+@dataclass
+class Result:
+    objective: str
+    assignment: list[int]  # project index per student, -1 when not placed
+    rank_profile: list[int]  # rank_profile[r] students got their (r+1)th choice
+    total_cost: int
+    unplaced: list[Unplaced]
+    closed_projects: list[int]
+    rounds: int
+    project_load: list[int] = field(default_factory=list)
+
+    @property
+    def placed(self):
+        return sum(1 for j in self.assignment if j >= 0)
+
+
+# --- Team sizes --------------------------------------------------------------
+
+
+def team_size_ok(k, team_min, team_max, max_teams):
+    """Can k students be split into at most max_teams teams of team_min..team_max?"""
+    if k == 0:
+        return True
+    teams = math.ceil(k / team_max)
+    return teams <= max_teams and teams * team_min <= k
+
+
+def largest_team_size_at_most(k, team_min, team_max, max_teams):
+    while k > 0 and not team_size_ok(k, team_min, team_max, max_teams):
+        k -= 1
+    return k
+
+
+def _team_params(inst):
+    m = inst.n_projects
+    cap = inst.project_capacity
+    tmin = list(inst.team_min) if inst.team_min is not None else [1] * m
+    tmax = list(inst.team_max) if inst.team_max is not None else [max(c, 1) for c in cap]
+    teams = list(inst.max_teams) if inst.max_teams is not None else [max(c, 1) for c in cap]
+    return tmin, tmax, teams
+
+
+# --- Objective (a): min-cost max-flow -------------------------------------------
+
+
+def _solve_min_cost(inst, project_capacity):
+    from ortools.graph.python import min_cost_flow
+
+    n, m, n_sup = inst.n_students, inst.n_projects, inst.n_supervisors
+    lengths = np.fromiter((len(p) for p in inst.student_prefs), dtype=np.int64, count=n)
+    total = int(lengths.sum())
+    if total == 0:
+        return [-1] * n
+    flat = np.fromiter((j for prefs in inst.student_prefs for j in prefs), dtype=np.int64, count=total)
+    owners = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    starts = np.cumsum(lengths) - lengths
+    ranks = np.arange(total, dtype=np.int64) - np.repeat(starts, lengths) + 1
+
+    source, sink = 0, 1
+    student0, project0, sup0 = 2, 2 + n, 2 + n + m
+    tails = np.concatenate([
+        np.full(n, source, dtype=np.int64),
+        owners + student0,
+        np.arange(m, dtype=np.int64) + project0,
+        np.arange(n_sup, dtype=np.int64) + sup0,
+    ])
+    heads = np.concatenate([
+        np.arange(n, dtype=np.int64) + student0,
+        flat + project0,
+        np.asarray(inst.project_supervisor, dtype=np.int64) + sup0,
+        np.full(n_sup, sink, dtype=np.int64),
+    ])
+    caps = np.concatenate([
+        np.ones(n + total, dtype=np.int64),
+        np.asarray(project_capacity, dtype=np.int64),
+        np.asarray(inst.supervisor_capacity, dtype=np.int64),
+    ])
+    costs = np.concatenate([
+        np.zeros(n, dtype=np.int64), ranks, np.zeros(m + n_sup, dtype=np.int64),
+    ])
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    # solve_max_flow_with_min_cost pushes as much as it can of the supply
+    # (one unit per student) to the demand, at the least cost.
+    flow.set_node_supply(source, n)
+    flow.set_node_supply(sink, -n)
+    status = flow.solve_max_flow_with_min_cost()
+    if status != flow.OPTIMAL:  # pragma: no cover - only on malformed input
+        raise RuntimeError(f"min-cost flow failed with status {status}")
+    used = flow.flows(np.arange(n, n + total)) > 0
+    assignment = np.full(n, -1, dtype=np.int64)
+    assignment[owners[used]] = flat[used]
+    return assignment.tolist()
+
+
+# --- Objective (b): SPA-student ----------------------------------------------------
+
+
+def supervisor_ranks(inst):
+    """rank_of[s][i]: the position of student s in the list of the supervisor
+    offering s's i-th choice (lower is better)."""
+    sup = inst.project_supervisor
+    n_sup = inst.n_supervisors
+    explicit = [None] * n_sup
+    if inst.supervisor_prefs is not None:
+        for k, order in enumerate(inst.supervisor_prefs):
+            explicit[k] = {s: pos for pos, s in enumerate(order)}
+    # Default order for students a supervisor did not rank: the best rank the
+    # student gave to one of the supervisor's projects, then the index.
+    best = {}
+    for s, prefs in enumerate(inst.student_prefs):
+        for i, j in enumerate(prefs):
+            key = (sup[j], s)
+            if key not in best:
+                best[key] = i
+    default = [[] for _ in range(n_sup)]
+    for (k, s), i in best.items():
+        default[k].append((i, s))
+    default_pos = {}
+    for k, entries in enumerate(default):
+        entries.sort()
+        offset = len(explicit[k]) if explicit[k] else 0
+        listed = explicit[k] or {}
+        pos = offset
+        for _i, s in entries:
+            if s not in listed:
+                default_pos[(k, s)] = pos
+                pos += 1
+    rank_of = []
+    for s, prefs in enumerate(inst.student_prefs):
+        row = []
+        for j in prefs:
+            k = sup[j]
+            listed = explicit[k]
+            row.append(listed[s] if listed and s in listed else default_pos[(k, s)])
+        rank_of.append(row)
+    return rank_of
+
+
+def _solve_spa_student(inst, project_capacity, rank_of):
+    n, m, n_sup = inst.n_students, inst.n_projects, inst.n_supervisors
+    prefs = inst.student_prefs
+    sup = inst.project_supervisor
+    pcap = project_capacity
+    lcap = inst.supervisor_capacity
+    inf = float("inf")
+    assigned = [-1] * n
+    stamp = [0] * n
+    ptr = [0] * n
+    pload = [0] * m
+    lload = [0] * n_sup
+    pheap = [[] for _ in range(m)]
+    lheap = [[] for _ in range(n_sup)]
+    # Lazy deletion (the paper deletes p from the lists of every successor of
+    # p's worst student when p fills): a student ranked below the cut skips it.
+    pcut = [inf] * m
+    lcut = [inf] * n_sup
+    heappush, heappop = heapq.heappush, heapq.heappop
+
+    def worst(heap):
+        while stamp[heap[0][1]] != heap[0][2]:
+            heappop(heap)
+        return heap[0]
+
+    free = list(range(n - 1, -1, -1))  # lowest index applies first
+    while free:
+        s = free.pop()
+        plist = prefs[s]
+        ranks = rank_of[s]
+        i = ptr[s]
+        length = len(plist)
+        while i < length:
+            j = plist[i]
+            k = sup[j]
+            r = ranks[i]
+            if pcap[j] > 0 and lcap[k] > 0 and r <= pcut[j] and r <= lcut[k]:
+                break
+            i += 1
+        if i == length:
+            ptr[s] = i
+            continue
+        ptr[s] = i + 1  # if s is ever rejected from j, j is deleted from s's list
+        assigned[s] = j
+        stamp[s] += 1
+        entry = (-r, s, stamp[s])
+        heappush(pheap[j], entry)
+        heappush(lheap[k], entry)
+        pload[j] += 1
+        lload[k] += 1
+        if pload[j] > pcap[j]:
+            worst(pheap[j])
+            _, out, _ = heappop(pheap[j])
+            assigned[out] = -1
+            stamp[out] += 1
+            pload[j] -= 1
+            lload[k] -= 1
+            free.append(out)
+        elif lload[k] > lcap[k]:
+            worst(lheap[k])
+            _, out, _ = heappop(lheap[k])
+            t = assigned[out]
+            assigned[out] = -1
+            stamp[out] += 1
+            pload[t] -= 1
+            lload[k] -= 1
+            free.append(out)
+        if pload[j] == pcap[j]:
+            cut = -worst(pheap[j])[0]
+            if cut < pcut[j]:
+                pcut[j] = cut
+        if lload[k] == lcap[k]:
+            cut = -worst(lheap[k])[0]
+            if cut < lcut[k]:
+                lcut[k] = cut
+    return assigned
+
+
+def blocking_pairs(inst, assignment, project_capacity=None, rank_of=None, limit=None):
+    """Pairs (student, project) that block `assignment` in the sense of SPA
+    (Abraham, Irving and Manlove 2007, section 2). Empty means stable."""
+    cap = project_capacity if project_capacity is not None else inst.project_capacity
+    rank_of = rank_of if rank_of is not None else supervisor_ranks(inst)
+    sup = inst.project_supervisor
+    pload = [0] * inst.n_projects
+    lload = [0] * inst.n_supervisors
+    pworst = [-1] * inst.n_projects
+    lworst = [-1] * inst.n_supervisors
+    for s, j in enumerate(assignment):
+        if j < 0:
+            continue
+        r = rank_of[s][list(inst.student_prefs[s]).index(j)]
+        k = sup[j]
+        pload[j] += 1
+        lload[k] += 1
+        pworst[j] = max(pworst[j], r)
+        lworst[k] = max(lworst[k], r)
+    found = []
+    for s, prefs in enumerate(inst.student_prefs):
+        current = assignment[s]
+        for i, j in enumerate(prefs):
+            if j == current:
+                break  # s prefers nothing below its own project
+            k = sup[j]
+            r = rank_of[s][i]
+            if cap[j] == 0 or inst.supervisor_capacity[k] == 0:
+                continue
+            p_under = pload[j] < cap[j]
+            l_under = lload[k] < inst.supervisor_capacity[k]
+            same_supervisor = current >= 0 and sup[current] == k
+            if (p_under and l_under) or \
+               (p_under and not l_under and (same_supervisor or r < lworst[k])) or \
+               (not p_under and r < pworst[j]):
+                found.append((s, j))
+                if limit and len(found) >= limit:
+                    return found
+    return found
+
+
+# --- Driver -------------------------------------------------------------------
+
+
+def allocate(inst: Instance, objective: str = MIN_COST,
+             progress: Callable[[float, str], None] | None = None) -> Result:
+    """Allocate, then apply the team-size post-pass; deterministic for a given instance."""
+    if objective not in OBJECTIVES:
+        raise ValueError(f"unknown objective {objective!r}")
+    inst.validate()
+    report = progress or (lambda fraction, message: None)
+    tmin, tmax, teams = _team_params(inst)
+    capacity = list(inst.project_capacity)
+    # A project can never take more students than its teams hold.
+    for j in range(inst.n_projects):
+        capacity[j] = largest_team_size_at_most(min(capacity[j], teams[j] * tmax[j]), tmin[j], tmax[j], teams[j])
+    closed = {j for j in range(inst.n_projects) if capacity[j] == 0 and inst.project_capacity[j] > 0}
+    rank_of = supervisor_ranks(inst) if objective == STABLE else None
+    rounds = 0
+    while True:
+        rounds += 1
+        report(min(0.9, 0.1 + 0.2 * rounds), f"Solving (round {rounds})")
+        if objective == MIN_COST:
+            assignment = _solve_min_cost(inst, capacity)
+        else:
+            assignment = _solve_spa_student(inst, capacity, rank_of)
+        load = [0] * inst.n_projects
+        for j in assignment:
+            if j >= 0:
+                load[j] += 1
+        changed = False
+        for j, k in enumerate(load):
+            if not team_size_ok(k, tmin[j], tmax[j], teams[j]):
+                capacity[j] = largest_team_size_at_most(k, tmin[j], tmax[j], teams[j])
+                if capacity[j] == 0:
+                    closed.add(j)
+                changed = True
+        if not changed:
+            break
+    report(0.95, "Writing the report")
+    return _result(inst, objective, assignment, capacity, load, sorted(closed), rounds)
+
+
+def _result(inst, objective, assignment, capacity, load, closed, rounds):
+    longest = max((len(p) for p in inst.student_prefs), default=0)
+    profile = [0] * longest
+    total_cost = 0
+    sup_load = [0] * inst.n_supervisors
+    for s, j in enumerate(assignment):
+        if j >= 0:
+            r = list(inst.student_prefs[s]).index(j)
+            profile[r] += 1
+            total_cost += r + 1
+            sup_load[inst.project_supervisor[j]] += 1
+    closed_set = set(closed)
+    unplaced = []
+    for s, j in enumerate(assignment):
+        if j >= 0:
+            continue
+        prefs = inst.student_prefs[s]
+        if not prefs:
+            unplaced.append(Unplaced(s, NO_CHOICES))
+            continue
+        why = Unplaced(s, CHOICES_FULL)
+        for p in prefs:
+            k = inst.project_supervisor[p]
+            if p in closed_set:
+                why.closed += 1
+            elif load[p] >= capacity[p]:
+                why.full += 1
+            elif sup_load[k] >= inst.supervisor_capacity[k]:
+                why.supervisor_full += 1
+            else:  # SPA: the supervisor preferred the students they have
+                why.supervisor_full += 1
+        unplaced.append(why)
+    return Result(
+        objective=objective,
+        assignment=list(assignment),
+        rank_profile=profile,
+        total_cost=total_cost,
+        unplaced=unplaced,
+        closed_projects=closed,
+        rounds=rounds,
+        project_load=load,
+    )
