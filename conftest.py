@@ -13,6 +13,11 @@ from accounts.roles import Role
 ROLE_NAMES = ["anonymous", *[str(role) for role in Role], "superuser"]
 
 
+def pytest_configure(config):
+    # Hashing a password properly takes ~0.3 s by design; tests make hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_collection_modifyitems(config, items):
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     has_broker = bool(settings.CELERY_BROKER_URL)
@@ -44,6 +49,19 @@ def _isolated_cache():
     """Each test starts with an empty cache."""
     clear_cache()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager_unless_marked_broker(request):
+    """Tasks run inside the test unless it is marked `broker`: those talk to a
+    real worker through the real broker, and nothing else should leave tasks
+    waiting in a queue no worker reads."""
+    from mpt.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = "broker" not in request.keywords
+    yield
+    app.conf.task_always_eager = previous
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ def slot(monkeypatch):
 
 
 def test_panels_render_in_order_and_skip_those_with_nothing_to_show(slot, tmp_path, settings):
-    settings.TEMPLATES[0]["DIRS"] = [tmp_path, *settings.TEMPLATES[0]["DIRS"]]
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [tmp_path, *engine["DIRS"]]}]
     (tmp_path / "a.html").write_text("A={{ value }};")
     (tmp_path / "b.html").write_text("B={{ value }};")
     panels.register(slot, template="b.html", context=lambda request, thing: {"value": thing * 2}, order=20)
