@@ -7,6 +7,7 @@ students (its Enrolments).
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -107,6 +108,9 @@ class Programme(models.Model):
     timezone = models.CharField(max_length=64, default="Europe/London")
     status = models.CharField(max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT)
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first in lists.")
+    optional_credits = models.PositiveSmallIntegerField(
+        default=0, help_text="Credits a student takes from the optional modules; core credits make up the rest."
+    )
     modules = models.ManyToManyField("Module", through="ProgrammeModule", related_name="programmes")
 
     objects = PublishedQuerySet.as_manager()
@@ -155,6 +159,15 @@ class Module(models.Model):
     )
     status = models.CharField(max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic concurrency: the number of the latest content revision. An edit
+    # names the version it started from; a save from an older one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # Edits to a published module wait here (a snapshot, see curriculum.snapshots)
+    # until someone publishes them; the public pages show the columns above.
+    pending = models.JSONField(null=True, blank=True, editable=False)
+    # Postgres full-text search: title (A), summary (B), description (C), unaccented.
+    # Kept up to date on save (curriculum.search); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PublishedQuerySet.as_manager()
 
@@ -166,6 +179,41 @@ class Module(models.Model):
 
     def get_absolute_url(self):
         return reverse("curriculum:module-detail", args=[self.slug])
+
+
+class ModuleRevision(models.Model):
+    """One entry in a module's history: a saved draft, a publication, a restore.
+
+    `snapshot` is the whole module as it stood after the change (fields, outcomes,
+    assessments, prerequisites, themes), so any two entries can be compared and
+    any one restored.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        DRAFT = "draft", "Draft saved"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        RESTORED = "restored", "Restored an earlier version"
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    snapshot = models.JSONField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["module", "number"], name="module_revision_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.module.code} version {self.number} ({self.get_kind_display()})"
 
 
 class LearningOutcome(models.Model):

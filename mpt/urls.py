@@ -2,14 +2,17 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from curriculum.views import home
+
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("accounts/", include("accounts.urls")),
+    path("", include("curriculum.urls")),
     path("admin/", admin.site.urls),
 ]
 

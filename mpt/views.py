@@ -1,4 +1,6 @@
-"""Site-wide pages that belong to no one app: the front page, health and errors."""
+"""Site-wide pages that belong to no one app: health, errors, policies.
+
+The front page is the catalogue's (curriculum.views.home)."""
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,11 +18,6 @@ from .celery import app as celery_app
 
 # A worker that has not reported for this long is treated as gone.
 HEARTBEAT_STALE_AFTER_SECONDS = 300
-
-
-@require_safe
-def home(request):
-    return render(request, "home.html")
 
 
 @require_safe

@@ -1,0 +1,231 @@
+"""Use cases that change the catalogue. Each is atomic, re-checks permission and
+state, writes the module's history and invalidates the public cache when what
+the public sees changes."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from . import cache, permissions, rules
+from .models import Module, ModuleOffering, ModuleRevision, PublicationStatus, Term
+from .snapshots import apply_snapshot, snapshot_of, working_snapshot
+
+
+class EditConflict(Exception):
+    """Someone else saved the module since this editor opened it."""
+
+    def __init__(self, *, base, current, latest):
+        super().__init__("The module changed since you opened it.")
+        self.base = base  # the snapshot the editor started from
+        self.current = current  # the snapshot now stored
+        self.latest = latest  # the revision that is now current
+
+
+def _lock(module):
+    return Module.objects.select_for_update().get(pk=module.pk)
+
+
+def _next_number(module):
+    last = module.revisions.order_by("-number").values_list("number", flat=True).first()
+    return (last or 0) + 1
+
+
+def _record(module, *, kind, snapshot, by, note=""):
+    return ModuleRevision.objects.create(
+        module=module, number=_next_number(module), kind=kind, snapshot=snapshot, author=by, note=note
+    )
+
+
+def _check_snapshot(module, data):
+    """Re-check the rules the form checked, against the database as it is now."""
+    problem = rules.weights_problem(a["weight"] for a in data["assessments"])
+    if problem:
+        raise ValidationError(problem)
+    cycle = rules.prerequisite_cycle(module.pk, data["prerequisite_ids"]) if module.pk else None
+    if cycle:
+        raise ValidationError(rules.cycle_message(cycle))
+    others = Module.objects.exclude(pk=module.pk)
+    if others.filter(code__iexact=data["code"]).exists():
+        raise ValidationError(f"Another module already has the code {data['code']}.")
+    if others.filter(slug=data["slug"]).exists():
+        raise ValidationError(f"Another module already has the web address /modules/{data['slug']}/.")
+
+
+def _normalised(data):
+    return {**data, "code": data["code"].strip().upper()}
+
+
+def _ensure_can_edit(module, by):
+    if not permissions.can_edit_module(by, module):
+        raise PermissionDenied("You may not edit this module.")
+
+
+@transaction.atomic
+def module_create(*, data, by):
+    """Create a module as a draft from a snapshot. Side effects: history entry 1."""
+    if not permissions.can_create_module(by):
+        raise PermissionDenied("You may not create modules.")
+    data = _normalised(data)
+    module = Module(status=PublicationStatus.DRAFT, version=1)
+    _check_snapshot(module, data)
+    apply_snapshot(module, data)
+    module.version = _record(module, kind=ModuleRevision.Kind.CREATED, snapshot=data, by=by).number
+    Module.objects.filter(pk=module.pk).update(version=module.version)
+    return module
+
+
+@transaction.atomic
+def module_save_draft(*, module, data, expected_version, by, note="", kind=ModuleRevision.Kind.DRAFT):
+    """Save an edit. A published module keeps showing its published text until
+    someone publishes; the edit waits in `pending`. A draft module is edited in place.
+
+    Refuses (EditConflict) if the module was saved by someone else since
+    `expected_version`. Side effects: a history entry; nothing public changes.
+    """
+    _ensure_can_edit(module, by)
+    data = _normalised(data)
+    module = _lock(module)
+    if module.version != expected_version:
+        base = ModuleRevision.objects.filter(module=module, number=expected_version).first()
+        latest = module.revisions.select_related("author").order_by("-number").first()
+        raise EditConflict(
+            base=base.snapshot if base else None, current=working_snapshot(module), latest=latest
+        )
+    if data["leader_id"] != working_snapshot(module)["leader_id"] and not permissions.can_reassign_leader(by):
+        raise PermissionDenied("Only staff who edit every module may change its leader.")
+    _check_snapshot(module, data)
+    if module.status == PublicationStatus.PUBLISHED:
+        module.pending = data
+        module.save(update_fields=["pending", "updated_at"])
+    else:
+        apply_snapshot(module, data)
+    revision = _record(module, kind=kind, snapshot=data, by=by, note=note)
+    module.version = revision.number
+    Module.objects.filter(pk=module.pk).update(version=module.version)
+    return module
+
+
+@transaction.atomic
+def module_publish(*, module, by):
+    """Make the module and its pending edits public. Side effects: a history entry;
+    the public catalogue cache is invalidated."""
+    _ensure_can_edit(module, by)
+    module = _lock(module)
+    data = working_snapshot(module)
+    _check_snapshot(module, data)
+    if module.pending is not None:
+        apply_snapshot(module, data)
+    module.pending = None
+    module.status = PublicationStatus.PUBLISHED
+    module.save(update_fields=["pending", "status", "updated_at"])
+    _record(module, kind=ModuleRevision.Kind.PUBLISHED, snapshot=data, by=by)
+    cache.bump_generation()
+    return module
+
+
+@transaction.atomic
+def module_unpublish(*, module, by):
+    """Take the module off the public site. Pending edits become the draft.
+    Side effects: a history entry; the public catalogue cache is invalidated."""
+    _ensure_can_edit(module, by)
+    module = _lock(module)
+    data = working_snapshot(module)
+    if module.pending is not None:
+        apply_snapshot(module, data)
+    module.pending = None
+    module.status = PublicationStatus.DRAFT
+    module.save(update_fields=["pending", "status", "updated_at"])
+    _record(module, kind=ModuleRevision.Kind.UNPUBLISHED, snapshot=data, by=by)
+    cache.bump_generation()
+    return module
+
+
+def module_discard_draft(*, module, by):
+    """Throw away a published module's pending edits (restores the published text)."""
+    with transaction.atomic():
+        _ensure_can_edit(module, by)
+        locked = _lock(module)
+        if locked.pending is None:
+            return locked
+        return module_save_draft(
+            module=locked, data=snapshot_of(locked), expected_version=locked.version, by=by,
+            note="Discarded unpublished changes",
+        )
+
+
+def module_restore(*, module, revision, by):
+    """Make an older version the working draft (publishing it is a separate step).
+    Side effects: a history entry saying which version was restored."""
+    with transaction.atomic():
+        _ensure_can_edit(module, by)
+        locked = _lock(module)
+        module_save_draft(
+            module=locked, data=revision.snapshot, expected_version=locked.version, by=by,
+            note=f"Restored version {revision.number}", kind=ModuleRevision.Kind.RESTORED,
+        )
+        locked.refresh_from_db()
+        return locked
+
+
+@dataclass
+class RollForwardResult:
+    created: list
+    skipped: list
+    missing_terms: list
+
+
+@transaction.atomic
+def offerings_roll_forward(*, from_year, to_year, by):
+    """Copy every offering of `from_year` into `to_year` (same module, term season,
+    leader and capacity; status planned), skipping those already there and
+    cancelled ones. Side effects: creates ModuleOffering rows; cache invalidated."""
+    if not permissions.can_roll_offerings_forward(by):
+        raise PermissionDenied("You may not plan offerings.")
+    if from_year.pk == to_year.pk:
+        raise ValidationError("Choose two different academic years.")
+    target_terms = {term.season: term for term in Term.objects.filter(academic_year=to_year)}
+    existing = set(
+        ModuleOffering.objects.filter(academic_year=to_year).values_list("module_id", "term__season")
+    )
+    result = RollForwardResult(created=[], skipped=[], missing_terms=[])
+    sources = (
+        ModuleOffering.objects.filter(academic_year=from_year)
+        .exclude(status=ModuleOffering.Status.CANCELLED)
+        .select_related("module", "term")
+    )
+    new = []
+    for offering in sources:
+        term = target_terms.get(offering.term.season)
+        if term is None:
+            result.missing_terms.append(offering)
+            continue
+        if (offering.module_id, term.season) in existing:
+            result.skipped.append(offering)
+            continue
+        new.append(
+            ModuleOffering(
+                module=offering.module, academic_year=to_year, term=term, leader_id=offering.leader_id,
+                capacity=offering.capacity, status=ModuleOffering.Status.PLANNED,
+            )
+        )
+    result.created = ModuleOffering.objects.bulk_create(new)
+    if result.created:
+        cache.bump_generation()
+    return result
+
+
+@transaction.atomic
+def programme_set_status(*, programme, status, by):
+    """Publish or unpublish a programme. Publishing refuses a programme whose
+    credits do not add up. Side effects: the public cache is invalidated."""
+    if not permissions.can_edit_programmes(by):
+        raise PermissionDenied("You may not edit programmes.")
+    if status == PublicationStatus.PUBLISHED:
+        problems = rules.programme_credit_problems(programme)
+        if problems:
+            raise ValidationError(problems)
+    programme.status = status
+    programme.save(update_fields=["status"])
+    cache.bump_generation()
+    return programme

@@ -1,0 +1,274 @@
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from curriculum import cache as catalogue_cache
+from curriculum import services
+from curriculum.models import ExitAward, Module, ProgrammeModule, Season
+from curriculum.snapshots import working_snapshot
+from curriculum.tests.factories import (
+    AcademicYearFactory,
+    ModuleFactory,
+    ModuleOfferingFactory,
+    ProgrammeFactory,
+    ProgrammeModuleFactory,
+    TermFactory,
+    ThemeFactory,
+)
+from curriculum.tests.helpers import full_module, staff_user
+from mpt import panels
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(response):
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def test_home_says_what_who_and_how_to_apply_from_the_data(client):
+    msc = ProgrammeFactory(title="MSc Public Technology", award="msc", summary="A Masters for coders.",
+                           who_it_is_for="People who can already code well.", duration="One year full-time")
+    ProgrammeModuleFactory(programme=msc, module=ModuleFactory(title="Privacy management"))
+    ProgrammeFactory(title="Hidden draft", draft=True)
+
+    page = text_of(client.get("/"))
+
+    assert "<h1 id=\"hero-title\">MSc Public Technology</h1>" in page
+    assert "A Masters for coders." in page
+    assert "Who it is for:</strong> People who can already code well." in page
+    assert "Privacy management" in page
+    assert "How to apply" in page
+    assert "Hidden draft" not in page
+
+
+def test_home_renders_the_home_panels(client, monkeypatch, tmp_path, settings):
+    monkeypatch.setattr(panels, "_registry", panels.defaultdict(list))
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    (tmp_path / "next_intake.html").write_text("<p>Apply by {{ deadline }}</p>")
+    panels.register("home", template="next_intake.html", context=lambda request: {"deadline": "31 March 2027"})
+    assert "<p>Apply by 31 March 2027</p>" in client.get("/").content.decode()
+
+
+def test_programme_page_shows_structure_by_term_credits_and_exit_awards(client):
+    programme = ProgrammeFactory(title="MSc PT", total_credits=45, optional_credits=15)
+    ProgrammeModuleFactory(programme=programme, module=ModuleFactory(title="Autumn core", credits=30),
+                           season=Season.AUTUMN)
+    ProgrammeModuleFactory(programme=programme, module=ModuleFactory(title="Spring choice", credits=15),
+                           season=Season.SPRING, kind=ProgrammeModule.Kind.OPTIONAL)
+    ProgrammeModuleFactory(programme=programme, module=ModuleFactory(title="Secret draft", draft=True))
+    ExitAward.objects.create(programme=programme, name="PGCert", credits_required=30)
+
+    page = text_of(client.get(programme.get_absolute_url()))
+
+    assert ("30 credits of core modules, plus 15 credits you choose from the optional modules: "
+            "45 credits in all.") in page
+    order = [page.index(text) for text in ("Autumn term", "Autumn core", "Spring term", "Spring choice")]
+    assert order == sorted(order)
+    assert "PGCert after 30 credits" in page
+    assert "Secret draft" not in page
+
+
+def test_a_draft_programme_is_not_found(client):
+    assert client.get(ProgrammeFactory(draft=True).get_absolute_url()).status_code == 404
+
+
+def test_module_page_shows_outcomes_assessment_prerequisites_and_offering(client):
+    before = full_module(title="Dissecting digital services", slug="dissecting")
+    module = full_module(title="User experience design", leader__full_name="Dr Ada Okafor")
+    module.prerequisites.add(before)
+    programme = ProgrammeFactory(title="MSc Public Technology")
+    ProgrammeModuleFactory(programme=programme, module=module, season=Season.SPRING)
+    year = AcademicYearFactory(first_year=2026)
+    ModuleOfferingFactory(module=module, term=TermFactory(academic_year=year))
+
+    response = client.get(module.get_absolute_url())
+    page = text_of(response)
+
+    assert "<li>Explain a thing.</li><li>Build a thing.</li>" in page
+    assert "<td>Essay</td><td>Essay</td><td class=\"text-end\">60%</td>" in page
+    assert '<a href="/modules/dissecting/">Dissecting digital services</a>' in page
+    assert "Dr Ada Okafor" in page
+    assert "MSc Public Technology</a> (core, spring term)" in page
+    assert "Autumn term 2026/27, from Monday 28 September 2026" in page
+    schema = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page).group(1))
+    assert (schema["@type"], schema["name"], schema["courseCode"]) == ("Course", "User experience design", module.code)
+
+
+def test_module_description_goes_through_the_sanitiser(client):
+    module = ModuleFactory(description="**Bold** <script>alert(1)</script><iframe src=x></iframe>"
+                                       "[x](javascript:alert(1)) <a href=\"#\" onclick=\"alert(1)\">y</a>")
+    html = client.get(module.get_absolute_url()).content.decode().lower()
+    assert "<strong>bold</strong>" in html
+    body = html.split('id="about-title"')[1]
+    for needle in ("<script>alert", "<iframe", "javascript:", "onclick"):
+        assert needle not in body
+
+
+def test_a_draft_module_is_not_found_even_by_its_address(client):
+    module = ModuleFactory(draft=True, slug="secret-draft")
+    assert client.get("/modules/secret-draft/").status_code == 404
+    assert module.code not in client.get("/modules/").content.decode()
+    assert client.get("/modules/", {"q": module.title}).content.decode().count(module.code) == 0
+
+
+def test_search_finds_by_title_summary_and_description_title_first(client):
+    in_description = ModuleFactory(code="MPT3", title="Methods", summary="Research.", description="About privacy.")
+    in_title = ModuleFactory(code="MPT9", title="Privacy management", summary="Law.")
+    ModuleFactory(code="MPT5", title="Design", summary="Nothing relevant.", description="")
+
+    page = text_of(client.get("/modules/", {"q": "privacy"}))
+
+    assert "2 modules matching “privacy”" in page
+    assert page.index(in_title.title) < page.index(f"{in_description.code} ·")
+    assert "Design" not in page.split("results-title")[1]
+
+
+@pytest.mark.parametrize(
+    "query", ["x" * 10_000, "\x00\x01privacy", "\u202e\u0301\ufeff", "😀 privacy", "a:*|!&(", "'; DROP", "é" * 5000]
+)
+def test_any_search_string_is_answered(client, query):
+    ModuleFactory(title="Privacy management")
+    response = client.get("/modules/", {"q": query})
+    assert response.status_code == 200
+
+
+def test_a_malformed_utf8_query_string_is_answered(client):
+    assert client.get("/modules/?q=%ED%A0%80%FF%00privacy").status_code == 200
+
+
+def test_filters_combine_and_stay_in_the_url(client):
+    programme = ProgrammeFactory(slug="msc")
+    other = ProgrammeFactory(slug="pgcert")
+    theme = ThemeFactory(slug="design", name="Design")
+    optional_in_msc = ModuleFactory(code="MPT1", title="Optional design")
+    optional_in_msc.themes.add(theme)
+    core_in_msc = ModuleFactory(code="MPT2", title="Core design")
+    core_in_msc.themes.add(theme)
+    ProgrammeModuleFactory(programme=programme, module=optional_in_msc, kind="optional")
+    ProgrammeModuleFactory(programme=programme, module=core_in_msc, kind="core")
+    # Optional elsewhere and core here must not count as "optional in this programme".
+    ProgrammeModuleFactory(programme=other, module=core_in_msc, kind="optional")
+
+    response = client.get("/modules/", {"programme": "msc", "kind": "optional", "theme": "design"})
+    page = text_of(response)
+
+    assert "1 module" in page
+    assert "Optional design" in page and "Core design" not in page
+    assert 'value="optional" selected' in page
+
+
+def test_an_unknown_filter_value_is_ignored_not_an_error(client):
+    ModuleFactory(title="Anything")
+    response = client.get("/modules/", {"programme": "no-such", "level": "99", "page": "banana"})
+    assert response.status_code == 200
+    assert "1 module" in text_of(response)
+
+
+def test_no_results_says_what_to_try(client):
+    ModuleFactory(title="Privacy management")
+    page = text_of(client.get("/modules/", {"q": "quantum"}))
+    assert "No modules found" in page
+    assert "Nothing matches “quantum”" in page
+    assert "use a shorter or more general word" in page
+
+
+def test_the_catalogue_paginates(client):
+    ModuleFactory.create_batch(25)
+    page = text_of(client.get("/modules/", {"page": "2"}))
+    assert "Page 2 of 2" in page
+    assert page.count('class="module-result"') == 5
+
+
+def test_public_pages_are_cached_until_something_is_published(client):
+    module = full_module(summary="Original summary.")
+    editor = staff_user()
+    assert "Original summary." in client.get(module.get_absolute_url()).content.decode()
+
+    # A change that bypasses the services is not seen: the page comes from the cache.
+    Module.objects.filter(pk=module.pk).update(summary="Sneaky change.")
+    assert "Original summary." in client.get(module.get_absolute_url()).content.decode()
+
+    # A saved draft changes nothing public; publishing invalidates the cache.
+    data = {**working_snapshot(Module.objects.get(pk=module.pk)), "summary": "Published summary."}
+    services.module_save_draft(module=module, data=data, expected_version=module.version, by=editor)
+    assert "Original summary." in client.get(module.get_absolute_url()).content.decode()
+    services.module_publish(module=module, by=editor)
+    page = client.get(module.get_absolute_url()).content.decode()
+    assert "Published summary." in page
+    catalogue = client.get("/modules/").content.decode()
+    assert "Published summary." in catalogue
+
+
+def test_a_cached_page_costs_no_catalogue_queries(client):
+    module = full_module()
+    client.get(module.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        client.get(module.get_absolute_url())
+    assert len(queries) == 0
+
+
+# --- Query counts: the same at two sizes ------------------------------------------
+
+def _queries(client, url):
+    catalogue_cache.bump_generation()  # measure the uncached page
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def _grow_module(module, n):
+    year = AcademicYearFactory(first_year=2026)
+    ModuleOfferingFactory(module=module, term=TermFactory(academic_year=year))
+    for i in range(n):
+        module.prerequisites.add(ModuleFactory())
+        module.themes.add(ThemeFactory())
+        ProgrammeModuleFactory(module=module)
+        module.outcomes.create(order=i, text=f"Outcome {i}")
+        module.assessments.create(order=i, title=f"Part {i}", kind="essay", weight=10)
+
+
+@pytest.mark.parametrize("url_name", ["home", "curriculum:module-list", "curriculum:programme-list",
+                                      "curriculum:api-module-list", "curriculum:api-programme-list"])
+def test_list_pages_cost_the_same_queries_at_two_sizes(client, url_name):
+    url = reverse(url_name)
+    counts = []
+    for n in (1, 4):
+        for _ in range(n):
+            programme = ProgrammeFactory()
+            module = ModuleFactory()
+            module.themes.add(ThemeFactory())
+            ProgrammeModuleFactory(programme=programme, module=module)
+            module.outcomes.create(text="Outcome")
+            ExitAward.objects.create(programme=programme, name="PGCert", credits_required=60)
+        counts.append(_queries(client, url))
+    assert counts[0] == counts[1]
+
+
+def test_the_module_page_costs_the_same_queries_at_two_sizes(client):
+    small, large = ModuleFactory(), ModuleFactory()
+    _grow_module(small, 1)
+    _grow_module(large, 5)
+    assert _queries(client, small.get_absolute_url()) == _queries(client, large.get_absolute_url())
+
+
+def test_the_programme_page_costs_the_same_queries_at_two_sizes(client):
+    small, large = ProgrammeFactory(), ProgrammeFactory()
+    ProgrammeModuleFactory(programme=small)
+    for season in (Season.AUTUMN, Season.SPRING, Season.SUMMER):
+        ProgrammeModuleFactory(programme=large, season=season)
+        ProgrammeModuleFactory(programme=large, season=season, kind="optional")
+    ExitAward.objects.create(programme=large, name="PGCert", credits_required=60)
+    assert _queries(client, small.get_absolute_url()) == _queries(client, large.get_absolute_url())
+
+
+def test_the_module_search_costs_the_same_queries_at_two_sizes(client):
+    counts = []
+    for n in (1, 5):
+        ModuleFactory.create_batch(n, title="Privacy thing")
+        counts.append(_queries(client, reverse("curriculum:module-list") + "?q=privacy&level=7"))
+    assert counts[0] == counts[1]
