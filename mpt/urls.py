@@ -11,7 +11,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
+    path("accounts/emails/", include("notifications.account_urls")),
     path("accounts/", include("accounts.urls")),
+    path("staff/outbox/", include("notifications.urls")),
     path("", include("curriculum.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -179,9 +179,7 @@ def outbox_sweep(*, now=None, limit=1000) -> dict:
     stuck_after = timedelta(seconds=_setting("MPT_OUTBOX_STUCK_AFTER", 600))
     grace = timedelta(seconds=_setting("MPT_OUTBOX_DISPATCH_GRACE", 30))
     redispatch_after = timedelta(seconds=_setting("MPT_OUTBOX_REDISPATCH_AFTER", 600))
-    requeued = OutboundEmail.objects.filter(
-        state=State.SENDING, claimed_at__lt=now - stuck_after
-    ).update(
+    requeued = OutboundEmail.objects.filter(state=State.SENDING, claimed_at__lt=now - stuck_after).update(
         state=State.QUEUED,
         dispatched_at=None,
         send_after=None,

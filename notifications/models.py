@@ -44,9 +44,7 @@ class EmailTemplate(models.Model):
 class OutboundEmailQuerySet(models.QuerySet):
     def due(self, now):
         """Queued and not held back by a send-after time."""
-        return self.filter(state=OutboundEmail.State.QUEUED).filter(
-            Q(send_after__isnull=True) | Q(send_after__lte=now)
-        )
+        return self.filter(state=OutboundEmail.State.QUEUED).filter(Q(send_after__isnull=True) | Q(send_after__lte=now))
 
     def visible_to_recipient(self, user):
         """What a person sees of their own mail: never staged or discarded rows."""
@@ -127,9 +125,7 @@ class OutboundEmail(models.Model):
             models.Index(fields=["recipient", "created_at"], name="notif_email_recipient"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(state__in=STATES), name="notif_email_state_valid"
-            ),
+            models.CheckConstraint(condition=Q(state__in=STATES), name="notif_email_state_valid"),
             models.CheckConstraint(
                 condition=~Q(state="sent") | Q(sent_at__isnull=False),
                 name="notif_email_sent_has_time",
@@ -165,9 +161,7 @@ class OutboundEmailObject(models.Model):
     class Meta:
         indexes = [models.Index(fields=["content_type", "object_id"], name="notif_obj_lookup")]
         constraints = [
-            models.UniqueConstraint(
-                fields=["email", "content_type", "object_id"], name="notif_obj_once_per_email"
-            )
+            models.UniqueConstraint(fields=["email", "content_type", "object_id"], name="notif_obj_once_per_email")
         ]
 
     def __str__(self):
@@ -185,9 +179,7 @@ class SentReminder(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["source", "object_key", "offset_seconds"], name="notif_reminder_once"
-            )
+            models.UniqueConstraint(fields=["source", "object_key", "offset_seconds"], name="notif_reminder_once")
         ]
 
     def __str__(self):

@@ -53,6 +53,10 @@ class Purpose:
     group: str = "General"
 
     @property
+    def kind_label(self):
+        return Kind(self.kind).label
+
+    @property
     def staged_by_default(self):
         return self.kind == Kind.DECISION if self.staged is None else self.staged
 

@@ -249,9 +249,9 @@ def email_bulk_release(*, ids: Iterable[int], by) -> int:
 def email_discard(*, email: OutboundEmail, by) -> OutboundEmail:
     """Discard a staged, queued or failed mail: it will never be sent. Kept for the record."""
     now = timezone.now()
-    changed = OutboundEmail.objects.filter(
-        pk=email.pk, state__in=[State.STAGED, State.QUEUED, State.FAILED]
-    ).update(state=State.DISCARDED, edited_by=by, updated_at=now)
+    changed = OutboundEmail.objects.filter(pk=email.pk, state__in=[State.STAGED, State.QUEUED, State.FAILED]).update(
+        state=State.DISCARDED, edited_by=by, updated_at=now
+    )
     if not changed:
         raise InvalidTransition("this mail can no longer be discarded")
     email.refresh_from_db()

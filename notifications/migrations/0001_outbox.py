@@ -6,117 +6,205 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EmailTemplate',
+            name="EmailTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(max_length=64, unique=True)),
-                ('subject', models.CharField(max_length=200)),
-                ('body', models.TextField(help_text='Plain text. Placeholders in braces, e.g. {name}.')),
-                ('send_html', models.BooleanField(default=True, help_text='Built from the text: **bold**, [links](https://…) and lists become formatting.', verbose_name='Also send a formatted (HTML) version')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("purpose", models.CharField(max_length=64, unique=True)),
+                ("subject", models.CharField(max_length=200)),
+                ("body", models.TextField(help_text="Plain text. Placeholders in braces, e.g. {name}.")),
+                (
+                    "send_html",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Built from the text: **bold**, [links](https://…) and lists become formatting.",
+                        verbose_name="Also send a formatted (HTML) version",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['purpose'],
+                "ordering": ["purpose"],
             },
         ),
         migrations.CreateModel(
-            name='OutboundEmail',
+            name="OutboundEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('idempotency_key', models.CharField(max_length=255, unique=True)),
-                ('purpose', models.CharField(db_index=True, max_length=64)),
-                ('state', models.CharField(choices=[('staged', 'Staged for review'), ('queued', 'Queued'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('discarded', 'Discarded')], default='queued', max_length=10)),
-                ('from_email', models.CharField(max_length=320)),
-                ('to', models.JSONField(default=list)),
-                ('cc', models.JSONField(blank=True, default=list)),
-                ('bcc', models.JSONField(blank=True, default=list)),
-                ('reply_to', models.JSONField(blank=True, default=list)),
-                ('headers', models.JSONField(blank=True, default=dict)),
-                ('subject', models.CharField(max_length=255)),
-                ('body_text', models.TextField()),
-                ('body_html', models.TextField(blank=True)),
-                ('attachments', models.JSONField(blank=True, default=list)),
-                ('message_id', models.CharField(max_length=255, unique=True)),
-                ('send_after', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('queued_at', models.DateTimeField(blank=True, null=True)),
-                ('dispatched_at', models.DateTimeField(blank=True, null=True)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('failed_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('edited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recipient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='received_emails', to=settings.AUTH_USER_MODEL)),
-                ('released_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("idempotency_key", models.CharField(max_length=255, unique=True)),
+                ("purpose", models.CharField(db_index=True, max_length=64)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("staged", "Staged for review"),
+                            ("queued", "Queued"),
+                            ("sending", "Sending"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                            ("discarded", "Discarded"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("from_email", models.CharField(max_length=320)),
+                ("to", models.JSONField(default=list)),
+                ("cc", models.JSONField(blank=True, default=list)),
+                ("bcc", models.JSONField(blank=True, default=list)),
+                ("reply_to", models.JSONField(blank=True, default=list)),
+                ("headers", models.JSONField(blank=True, default=dict)),
+                ("subject", models.CharField(max_length=255)),
+                ("body_text", models.TextField()),
+                ("body_html", models.TextField(blank=True)),
+                ("attachments", models.JSONField(blank=True, default=list)),
+                ("message_id", models.CharField(max_length=255, unique=True)),
+                ("send_after", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("queued_at", models.DateTimeField(blank=True, null=True)),
+                ("dispatched_at", models.DateTimeField(blank=True, null=True)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("failed_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "edited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="received_emails",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "released_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='OutboundEmailObject',
+            name="OutboundEmailObject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.CharField(max_length=64)),
-                ('label', models.CharField(blank=True, max_length=255)),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype')),
-                ('email', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='about', to='notifications.outboundemail')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("object_id", models.CharField(max_length=64)),
+                ("label", models.CharField(blank=True, max_length=255)),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="contenttypes.contenttype"
+                    ),
+                ),
+                (
+                    "email",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="about",
+                        to="notifications.outboundemail",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SentReminder',
+            name="SentReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(max_length=100)),
-                ('object_key', models.CharField(max_length=100)),
-                ('offset_seconds', models.IntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('email', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='notifications.outboundemail')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("source", models.CharField(max_length=100)),
+                ("object_key", models.CharField(max_length=100)),
+                ("offset_seconds", models.IntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "email",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="notifications.outboundemail",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='outboundemail',
-            index=models.Index(fields=['state', 'send_after'], name='notif_email_state_due'),
+            model_name="outboundemail",
+            index=models.Index(fields=["state", "send_after"], name="notif_email_state_due"),
         ),
         migrations.AddIndex(
-            model_name='outboundemail',
-            index=models.Index(fields=['state', 'created_at'], name='notif_email_state_created'),
+            model_name="outboundemail",
+            index=models.Index(fields=["state", "created_at"], name="notif_email_state_created"),
         ),
         migrations.AddIndex(
-            model_name='outboundemail',
-            index=models.Index(fields=['recipient', 'created_at'], name='notif_email_recipient'),
+            model_name="outboundemail",
+            index=models.Index(fields=["recipient", "created_at"], name="notif_email_recipient"),
         ),
         migrations.AddConstraint(
-            model_name='outboundemail',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['staged', 'queued', 'sending', 'sent', 'failed', 'discarded'])), name='notif_email_state_valid'),
+            model_name="outboundemail",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["staged", "queued", "sending", "sent", "failed", "discarded"])),
+                name="notif_email_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outboundemail',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'sent'), _negated=True), ('sent_at__isnull', False), _connector='OR'), name='notif_email_sent_has_time'),
+            model_name="outboundemail",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "sent"), _negated=True), ("sent_at__isnull", False), _connector="OR"
+                ),
+                name="notif_email_sent_has_time",
+            ),
         ),
         migrations.AddIndex(
-            model_name='outboundemailobject',
-            index=models.Index(fields=['content_type', 'object_id'], name='notif_obj_lookup'),
+            model_name="outboundemailobject",
+            index=models.Index(fields=["content_type", "object_id"], name="notif_obj_lookup"),
         ),
         migrations.AddConstraint(
-            model_name='outboundemailobject',
-            constraint=models.UniqueConstraint(fields=('email', 'content_type', 'object_id'), name='notif_obj_once_per_email'),
+            model_name="outboundemailobject",
+            constraint=models.UniqueConstraint(
+                fields=("email", "content_type", "object_id"), name="notif_obj_once_per_email"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sentreminder',
-            constraint=models.UniqueConstraint(fields=('source', 'object_key', 'offset_seconds'), name='notif_reminder_once'),
+            model_name="sentreminder",
+            constraint=models.UniqueConstraint(
+                fields=("source", "object_key", "offset_seconds"), name="notif_reminder_once"
+            ),
         ),
     ]

@@ -29,7 +29,7 @@ def test_a_value_is_never_expanded_again(ack):
 
 
 def test_user_text_is_escaped_in_html_and_cannot_format_or_link(ack):
-    name = '<script>alert(1)</script> [click](https://evil.example) **bold**'
+    name = "<script>alert(1)</script> [click](https://evil.example) **bold**"
     rendered = render(subject="S", body="Hello {name}", context={"name": name}, purpose=ack)
     assert rendered.body_html == (
         "<p>Hello &lt;script&gt;alert(1)&lt;/script&gt; [click](https://evil.example) **bold**</p>"
@@ -59,4 +59,6 @@ def test_newline_in_a_value_cannot_break_the_subject(ack):
 def test_action_prefix_is_added_once():
     decision = get_purpose(TEST_PURPOSE)
     assert render(subject="Your offer", body="", context={}, purpose=decision).subject == "Action needed: Your offer"
-    assert render(subject="Action needed: reply", body="", context={}, purpose=decision).subject == "Action needed: reply"
+    assert (
+        render(subject="Action needed: reply", body="", context={}, purpose=decision).subject == "Action needed: reply"
+    )
