@@ -137,7 +137,8 @@ class OutcomeForm(forms.Form):
 
 class AssessmentForm(forms.Form):
     title = forms.CharField(label="Component", max_length=200)
-    kind = forms.ChoiceField(label="Kind", choices=AssessmentComponent.Kind.choices)
+    # An empty first choice, so that an untouched extra row counts as empty and is ignored.
+    kind = forms.ChoiceField(label="Kind", choices=[("", "Choose a kind"), *AssessmentComponent.Kind.choices])
     weight = forms.IntegerField(label="Weight (%)", min_value=1, max_value=100)
 
 

@@ -276,7 +276,10 @@ def module_history(request, pk):
             return default
 
     newer = pick("to", revisions[0] if revisions else None)
-    older = pick("from", revisions[1] if len(revisions) > 1 else None)
+    # By default, compare with the last version whose content differs (publishing copies content).
+    default_older = next((r for r in revisions if newer and r.number < newer.number
+                          and r.snapshot != newer.snapshot), None)
+    older = pick("from", default_older)
     if newer and older and older.number > newer.number:
         older, newer = newer, older
     changes = diff_snapshots(older.snapshot if older else None, newer.snapshot) if newer else []
