@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("staff/outbox/", include("notifications.urls")),
     path("", include("curriculum.urls")),
+    path("apply/", include("admissions.urls")),
     path("admin/", admin.site.urls),
 ]
 
