@@ -43,13 +43,22 @@ class FieldChange:
     segments: list = field(default_factory=list)  # for text: inline word diff
     removed: list = field(default_factory=list)  # for values and lists
     added: list = field(default_factory=list)
+    is_text: bool = False
+
+
+# Below this similarity, an inline word diff is harder to read than before/after.
+REWRITE_RATIO = 0.5
 
 
 def word_diff(before, after):
-    a = re.split(r"(\s+)", before or "")
-    b = re.split(r"(\s+)", after or "")
+    """Segments of text: unchanged, removed and added runs of words."""
+    a = re.findall(r"\S+\s*|\s+", before or "")
+    b = re.findall(r"\S+\s*|\s+", after or "")
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if a and b and matcher.ratio() < REWRITE_RATIO:
+        return [Segment("removed", "".join(a)), Segment("added", "".join(b))]
     segments = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             segments.append(Segment("same", "".join(a[i1:i2])))
         else:
@@ -95,7 +104,12 @@ def diff_snapshots(before, after):
             continue
         change = FieldChange(key, label)
         if key in TEXT_FIELDS:
-            change.segments = word_diff(old, new)
+            change.is_text = True
+            segments = word_diff(old, new)
+            if [seg.op for seg in segments] == ["removed", "added"]:
+                change.removed, change.added = [segments[0].text], [segments[1].text]
+            else:
+                change.segments = segments
         elif isinstance(new, list) or isinstance(old, list):
             old_names, new_names = names(key, old or []), names(key, new or [])
             change.removed = [n for n in old_names if n not in new_names]

@@ -107,6 +107,17 @@ class ModuleForm(forms.ModelForm):
 
         return can_reassign_leader(user)
 
+    def _clean_text(self, name):
+        # Browsers send textarea line breaks as CRLF; store them as LF so that an
+        # untouched field never shows up as changed in the history.
+        return (self.cleaned_data.get(name) or "").replace("\r\n", "\n").replace("\r", "\n")
+
+    def clean_summary(self):
+        return self._clean_text("summary")
+
+    def clean_description(self):
+        return self._clean_text("description")
+
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()
 
@@ -133,6 +144,9 @@ class ModuleForm(forms.ModelForm):
 
 class OutcomeForm(forms.Form):
     text = forms.CharField(label="Learning outcome", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_text(self):
+        return " ".join(self.cleaned_data["text"].split())
 
 
 class AssessmentForm(forms.Form):

@@ -89,7 +89,7 @@ def test_a_second_editor_is_told_what_changed_and_nothing_is_overwritten(client)
     assert response.status_code == 200
     assert "<title>Error:" in page
     assert "Ann First saved this module" in page
-    assert "<del>Original</del>" in page and "<ins>Ann&#x27;s</ins>" in page
+    assert "<del>Original </del><ins>Ann&#x27;s </ins>summary." in page
     assert 'value="Ben&#x27;s title"' in page  # Ben's input is kept
     module.refresh_from_db()
     assert module.pending["summary"] == "Ann's summary."
@@ -173,10 +173,10 @@ def test_history_shows_who_changed_what_and_restores(client):
     page = text_of(client.get(reverse("curriculum:staff-module-history", args=[module.pk])))
     assert "Published" in page and "Cat Editor" in page
     assert "What changed from version 1 to version 3" in page
-    assert "<del>First</del><ins>Second</ins> words." in page
+    assert "<del>First </del><ins>Second </ins>words." in page
 
     diff = text_of(client.get(reverse("curriculum:staff-module-history", args=[module.pk]), {"from": 1, "to": 2}))
-    assert "<del>First</del><ins>Second</ins> words." in diff
+    assert "<del>First </del><ins>Second </ins>words." in diff
 
     client.post(reverse("curriculum:staff-module-restore", args=[module.pk, 1]))
     module.refresh_from_db()

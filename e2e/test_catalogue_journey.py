@@ -1,0 +1,99 @@
+"""A visitor finds a module by searching and follows its prerequisites; a member
+of staff edits a module as a draft, previews it, publishes it and sees the change
+in its history."""
+
+import importlib
+import io
+import re
+
+import pytest
+from django.apps import apps
+from playwright.sync_api import expect
+
+PASSWORD = "e2e-demo-password-31"
+
+
+@pytest.fixture
+def demo_catalogue(transactional_db):
+    # A live-server test empties every table afterwards, data migrations' rows too: make them again.
+    importlib.import_module("accounts.migrations.0002_roles").create_roles(apps, None)
+    importlib.import_module("curriculum.migrations.0003_staff_can_edit_catalogue").grant(apps, None)
+    for label in ("accounts", "curriculum"):
+        apps.get_app_config(label).seed_demo(password=PASSWORD, stdout=io.StringIO())
+
+
+def test_visitor_searches_opens_a_module_and_follows_a_prerequisite(page, live_server, axe_check, demo_catalogue):
+    page.goto(live_server.url + "/")
+    expect(page.locator("h1")).to_have_text("MSc Public Technology")
+    expect(page.locator(".hero")).to_contain_text("Who it is for")
+    axe_check(page)
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Modules").click()
+    expect(page.locator("h1")).to_have_text("Modules")
+    axe_check(page)
+    page.get_by_label("Search modules").fill("privacy")
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"/modules/\?q=privacy"))
+    results = page.locator(".module-result")
+    expect(results.first).to_contain_text("Privacy management")
+    axe_check(page)
+
+    page.get_by_role("link", name="Privacy management").click()
+    expect(page.locator("h1")).to_have_text("Privacy management")
+    expect(page.locator("main")).to_contain_text("Data protection impact assessment")
+    axe_check(page)
+
+    page.get_by_role("link", name="Dissecting digital services").first.click()
+    expect(page.locator("h1")).to_have_text("Dissecting digital services")
+    expect(page.locator("main")).to_contain_text("It prepares you for")
+    axe_check(page)
+
+
+def test_staff_edit_a_summary_as_a_draft_preview_publish_and_see_the_history(
+    page, live_server, axe_check, demo_catalogue
+):
+    new_summary = "Take apart real public services, from petitions to benefits calculators, to see what works."
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email address").fill("staff@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.get_by_role("navigation", name="Your work").get_by_role("link", name="Modules (staff)").click()
+    expect(page.locator("h1")).to_have_text("Modules")
+    axe_check(page)
+    page.get_by_role("link", name="Dissecting digital services").click()
+    expect(page.locator("h1")).to_have_text("Dissecting digital services")
+    axe_check(page)
+
+    page.get_by_role("link", name="Edit", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Edit MPT7002")
+    axe_check(page)
+    page.get_by_label("Summary").fill(new_summary)
+    page.get_by_role("button", name="Save draft").last.click()
+    expect(page.get_by_role("alert").or_(page.locator(".alert-success"))).to_contain_text("Saved as a draft")
+    expect(page.locator(".pending-box")).to_contain_text("petitions to benefits calculators")
+
+    page.get_by_role("link", name="Preview").click()
+    expect(page.locator(".preview-banner")).to_contain_text("Preview.")
+    expect(page.locator(".lead")).to_have_text(new_summary)
+    axe_check(page)
+
+    # Not public yet.
+    public = page.context.new_page()
+    public.goto(live_server.url + "/modules/dissecting-digital-services/")
+    expect(public.locator(".lead")).not_to_have_text(new_summary)
+
+    page.get_by_role("link", name="Back to the module in the staff area").click()
+    page.get_by_role("button", name="Publish changes").click()
+    expect(page.locator(".alert-success")).to_contain_text("Published")
+
+    public.reload()
+    expect(public.locator(".lead")).to_have_text(new_summary)
+
+    page.get_by_role("link", name="History", exact=True).click()
+    expect(page.locator("h1")).to_contain_text("History of MPT7002")
+    expect(page.locator(".diff-list")).to_contain_text("Summary")
+    expect(page.locator(".diff-list")).not_to_contain_text("Description")
+    expect(page.locator(".diff-list ins").first).to_contain_text("petitions")
+    expect(page.locator("table")).to_contain_text("Published")
+    axe_check(page)
