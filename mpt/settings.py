@@ -219,6 +219,12 @@ CELERY_BEAT_SCHEDULE = {
     "reminders": {"task": "notifications.send_reminders", "schedule": 300.0},
 }
 
+# Thesis partner form: at most this many posts per address per window (seconds).
+THESES_PROPOSAL_RATE = (
+    env.int("MPT_THESES_PROPOSAL_RATE_LIMIT", default=5),
+    env.int("MPT_THESES_PROPOSAL_RATE_WINDOW", default=600),
+)
+
 # Security headers. The CSP is strict everywhere (no inline script or style),
 # so a page that works in development works in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -16,6 +16,7 @@ urlpatterns = [
     path("staff/outbox/", include("notifications.urls")),
     path("", include("curriculum.urls")),
     path("apply/", include("admissions.urls")),
+    path("", include("theses.urls")),
     path("admin/", admin.site.urls),
 ]
 

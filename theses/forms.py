@@ -1,0 +1,193 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from accounts.roles import Role
+from curriculum.models import Cohort
+
+from .models import MAX_CHOICES, AllocationRun, Milestone, Partner, Proposal, ThesisRound
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 5: "5th"}
+
+
+def staff_users():
+    return get_user_model().objects.filter(groups__name=str(Role.STAFF), is_active=True).order_by("full_name")
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name or obj.email
+
+
+class TeamSizeMixin:
+    def clean(self):
+        data = super().clean()
+        tmin, tmax = data.get("team_min"), data.get("team_max")
+        if tmin and tmax and tmax < tmin:
+            self.add_error("team_max", "The largest team must be at least as big as the smallest.")
+        return data
+
+
+PROPOSAL_HELP = {
+    "title": "A short name for the tool, for example “Food bank stock tracker”.",
+    "problem": "What goes wrong today, and for whom.",
+    "tool": "What the students would build.",
+    "beneficiaries": "The people who would use it or be better off because of it.",
+    "skills": "For example web development, data analysis, user research.",
+    "data_privacy": "What personal data it would touch, who holds it now, and how it would be kept safe.",
+    "capacity": "How many students (or teams) you could work with.",
+    "team_min": "1 for a project done alone.",
+    "team_max": "1 for a project done alone.",
+}
+
+
+class PartnerProposalForm(TeamSizeMixin, forms.Form):
+    """The public form: the organisation and its project, no account needed."""
+
+    name = forms.CharField(label="Organisation name", max_length=200)
+    kind = forms.ChoiceField(label="Kind of organisation", choices=Partner.Kind.choices,
+                             widget=forms.RadioSelect)
+    contact_name = forms.CharField(label="Your name", max_length=200)
+    contact_email = forms.EmailField(label="Your email address",
+                                     help_text="We send a confirmation here, and write to you about the project.")
+    website = forms.URLField(label="Organisation website", required=False, assume_scheme="https")
+    public_profile = forms.CharField(
+        label="About your organisation", widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Two or three sentences we may show publicly beside the project.",
+    )
+    title = forms.CharField(label="Project title", max_length=200, help_text=PROPOSAL_HELP["title"])
+    problem = forms.CharField(label="The problem", widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text=PROPOSAL_HELP["problem"])
+    tool = forms.CharField(label="The tool to build", widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text=PROPOSAL_HELP["tool"])
+    beneficiaries = forms.CharField(label="Who benefits", widget=forms.Textarea(attrs={"rows": 2}),
+                                    help_text=PROPOSAL_HELP["beneficiaries"])
+    skills = forms.CharField(label="Skills needed", required=False, help_text=PROPOSAL_HELP["skills"])
+    data_privacy = forms.CharField(label="Data and privacy", widget=forms.Textarea(attrs={"rows": 3}),
+                                   help_text=PROPOSAL_HELP["data_privacy"])
+    capacity = forms.IntegerField(label="How many", min_value=1, max_value=30, initial=1,
+                                  help_text=PROPOSAL_HELP["capacity"])
+    capacity_unit = forms.ChoiceField(label="Counted in", choices=Proposal.CapacityUnit.choices,
+                                      initial="students", widget=forms.RadioSelect)
+    team_min = forms.IntegerField(label="Smallest team", min_value=1, max_value=10, initial=1,
+                                  help_text=PROPOSAL_HELP["team_min"])
+    team_max = forms.IntegerField(label="Largest team", min_value=1, max_value=10, initial=1,
+                                  help_text=PROPOSAL_HELP["team_max"])
+
+    PARTNER_FIELDS = ["name", "kind", "contact_name", "contact_email", "website", "public_profile"]
+
+
+class ProposalForm(TeamSizeMixin, forms.ModelForm):
+    supervisor = StaffChoiceField(queryset=None, required=False)
+
+    class Meta:
+        model = Proposal
+        fields = ["title", "problem", "tool", "beneficiaries", "skills", "data_privacy", "partner", "cohort",
+                  "supervisor", "capacity", "capacity_unit", "team_min", "team_max"]
+        widgets = {f: forms.Textarea(attrs={"rows": 3})
+                   for f in ["problem", "tool", "beneficiaries", "data_privacy"]}
+        help_texts = PROPOSAL_HELP
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supervisor"].queryset = staff_users()
+        self.fields["partner"].queryset = Partner.objects.order_by("name")
+        self.fields["cohort"].queryset = Cohort.objects.select_related("academic_year")
+
+
+class StudentProposalForm(forms.ModelForm):
+    supervisor = StaffChoiceField(queryset=None, help_text="The member of staff you would like to supervise it. "
+                                  "They approve the project before you can rank it.")
+
+    class Meta:
+        model = Proposal
+        fields = ["title", "problem", "tool", "beneficiaries", "skills", "data_privacy", "supervisor"]
+        widgets = {f: forms.Textarea(attrs={"rows": 3})
+                   for f in ["problem", "tool", "beneficiaries", "data_privacy"]}
+        help_texts = PROPOSAL_HELP
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supervisor"].queryset = staff_users()
+
+
+class PreferencesForm(forms.Form):
+    """One select per choice, 1st to 5th: ordering without a mouse or script."""
+
+    def __init__(self, *args, proposals, classmates, **kwargs):
+        super().__init__(*args, **kwargs)
+        options = [("", "No choice")] + [(str(p.pk), p.title) for p in proposals]
+        for n in range(1, MAX_CHOICES + 1):
+            self.fields[f"choice_{n}"] = forms.CharField(
+                label=f"{ORDINALS[n]} choice", required=False,
+                widget=forms.Select(choices=options, attrs={"data-choice": n}),
+            )
+        self.fields["teammates"] = forms.MultipleChoiceField(
+            label="Teammates you would like to work with", required=False,
+            choices=[(str(u.pk), u.full_name or u.email) for u in classmates],
+            widget=forms.CheckboxSelectMultiple,
+            help_text="Optional. Staff see this when they adjust the allocation; it is not a promise.",
+        )
+
+    def ranked_ids(self, data):
+        """The chosen project ids in order, including any extra choice_N a tampered form sent."""
+        keys = sorted((k for k in data if k.startswith("choice_") and k[7:].isdigit()), key=lambda k: int(k[7:]))
+        return [data[k] for k in keys if data[k]]
+
+
+class RoundForm(forms.ModelForm):
+    class Meta:
+        model = ThesisRound
+        fields = ["cohort", "preferences_close_at", "default_supervisor_capacity"]
+        widgets = {"preferences_close_at": DATETIME_WIDGET}
+        labels = {"preferences_close_at": "Preferences close at (UK time)",
+                  "default_supervisor_capacity": "Students per supervisor"}
+
+
+class RoundSettingsForm(RoundForm):
+    class Meta(RoundForm.Meta):
+        fields = ["preferences_close_at", "default_supervisor_capacity"]
+
+
+class MilestonesForm(forms.Form):
+    def __init__(self, *args, milestones=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        existing = {m.kind: m for m in milestones}
+        for kind, label in Milestone.Kind.choices:
+            self.fields[kind] = forms.DateTimeField(
+                label=f"{label}: due (UK time)", required=False, widget=DATETIME_WIDGET,
+                initial=existing[kind].due_at if kind in existing else None,
+            )
+
+
+class RunForm(forms.Form):
+    objective = forms.ChoiceField(
+        label="Objective", widget=forms.RadioSelect, choices=AllocationRun.Objective.choices,
+        initial=AllocationRun.Objective.MIN_COST,
+    )
+
+
+class AssignForm(forms.Form):
+    student = forms.IntegerField(widget=forms.HiddenInput)
+    proposal = forms.CharField(required=False)
+
+
+class SubmissionForm(forms.Form):
+    repository_url = forms.URLField(label="Repository link", required=False, assume_scheme="https",
+                                    help_text="For example https://github.com/you/your-tool")
+    report = forms.FileField(label="Report (PDF)", required=False,
+                             widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+                             help_text="A PDF file, at most 20 MB.")
+    demo_url = forms.URLField(label="Demo link", required=False, assume_scheme="https")
+
+
+class FeedbackForm(forms.Form):
+    feedback = forms.CharField(label="Feedback for the student", widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class ShowcaseForm(forms.Form):
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text="What the tool does and what changed for the partner. Markdown.")
+    repository_url = forms.URLField(label="Repository link", required=False, assume_scheme="https")
+    demo_url = forms.URLField(label="Demo link", required=False, assume_scheme="https")
+    published = forms.BooleanField(label="Show it on the public showcase", required=False)
