@@ -4,3 +4,20 @@ from django.apps import AppConfig
 class TimetableConfig(AppConfig):
     name = "timetable"
     verbose_name = "Timetable"
+
+    def ready(self):
+        from mpt import panels
+
+        from . import notices
+        from .panels import module_sessions_context
+
+        panels.register(
+            "module_detail", template="timetable/panels/module_sessions.html",
+            context=module_sessions_context, order=20,
+        )
+        notices.register()
+
+    def seed_demo(self, *, password, stdout):
+        from .demo import seed_demo_timetable
+
+        seed_demo_timetable(stdout=stdout)

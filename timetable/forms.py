@@ -1,0 +1,219 @@
+"""Forms for staff: a session, a weekly series, changes to a series, cancelling, CSV import."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+
+from accounts.roles import Role
+from curriculum.models import Cohort, Module, ModuleOffering, Programme, Term
+
+from .models import Room, Session, SessionKind
+
+WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"), (5, "Saturday"),
+            (6, "Sunday")]
+
+
+class OfferingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.module.code} {obj.module.title} ({obj.term})"
+
+
+class TeacherChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name or obj.email
+
+
+def staff_users():
+    return get_user_model().objects.filter(groups__name=str(Role.STAFF), is_active=True).order_by("full_name")
+
+
+def offering_choices():
+    return ModuleOffering.objects.select_related("module", "term__academic_year").order_by(
+        "-academic_year__starts_on", "term__starts_on", "module__code"
+    )
+
+
+class WhereMixin:
+    def clean(self):
+        data = super().clean()
+        if not data.get("room") and not data.get("online_url"):
+            self.add_error("room", "Choose a room, or give the link of an online session.")
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", "The end time must be after the start time.")
+        return data
+
+
+class SaveAnywayMixin(forms.Form):
+    save_anyway = forms.BooleanField(
+        required=False, label="Save anyway",
+        help_text="Tick to save even though the warnings above apply.",
+    )
+
+    def __init__(self, *args, warnings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if not warnings:
+            self.fields["save_anyway"].widget = forms.HiddenInput()
+
+
+class SessionForm(WhereMixin, SaveAnywayMixin, forms.Form):
+    offering = OfferingChoiceField(queryset=ModuleOffering.objects.none(), label="Module offering")
+    kind = forms.ChoiceField(choices=SessionKind.choices, label="Kind of session")
+    title = forms.CharField(max_length=200, required=False, label="Topic", help_text="For example “Week 3: Open data”.")
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), help_text="For example 2027-02-02.")
+    start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), label="Starts at")
+    end_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), label="Ends at")
+    room = forms.ModelChoiceField(queryset=Room.objects.filter(is_active=True), required=False)
+    online_url = forms.URLField(required=False, assume_scheme="https", label="Online link",
+                                 help_text="Instead of a room.")
+    teachers = TeacherChoiceField(queryset=get_user_model().objects.none(), required=False, label="Taught by",
+                                  widget=forms.SelectMultiple(attrs={"size": 5}))
+    cohorts = forms.ModelMultipleChoiceField(queryset=Cohort.objects.none(), required=False,
+                                             widget=forms.SelectMultiple(attrs={"size": 4}))
+    expected_attendance = forms.IntegerField(
+        min_value=1, required=False,
+        help_text="Leave blank to count the students enrolled in its cohorts.",
+    )
+    is_published = forms.BooleanField(required=False, initial=True, label="Show on the public timetable")
+
+    field_order = ["offering", "kind", "title", "date", "start_time", "end_time", "room", "online_url", "teachers",
+                   "cohorts", "expected_attendance", "is_published", "save_anyway"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offering"].queryset = offering_choices()
+        self.fields["teachers"].queryset = staff_users()
+        self.fields["cohorts"].queryset = Cohort.objects.select_related("academic_year")
+
+    @staticmethod
+    def initial_from(session, zone):
+        start = session.starts_at.astimezone(zone)
+        return {
+            "offering": session.offering_id, "kind": session.kind, "title": session.title, "date": start.date(),
+            "start_time": start.time(), "end_time": session.ends_at.astimezone(zone).time(),
+            "room": session.room_id, "online_url": session.online_url,
+            "teachers": [t.pk for t in session.teachers.all()], "cohorts": [c.pk for c in session.cohorts.all()],
+            "expected_attendance": session.expected_attendance, "is_published": session.is_published,
+        }
+
+
+class SeriesForm(WhereMixin, SaveAnywayMixin, forms.Form):
+    offering = OfferingChoiceField(queryset=ModuleOffering.objects.none(), label="Module offering")
+    kind = forms.ChoiceField(choices=SessionKind.choices, label="Kind of session")
+    title = forms.CharField(max_length=200, required=False, label="Topic")
+    weekday = forms.TypedChoiceField(choices=WEEKDAYS[:5], coerce=int, label="Day of the week")
+    start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), label="Starts at")
+    end_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), label="Ends at")
+    first_week = forms.IntegerField(min_value=1, max_value=52, initial=1, label="From teaching week")
+    last_week = forms.IntegerField(min_value=1, max_value=52, initial=10, label="To teaching week",
+                                   help_text="Reading week and closure dates are left out.")
+    room = forms.ModelChoiceField(queryset=Room.objects.filter(is_active=True), required=False)
+    online_url = forms.URLField(required=False, assume_scheme="https", label="Online link",
+                                 help_text="Instead of a room.")
+    teachers = TeacherChoiceField(queryset=get_user_model().objects.none(), required=False, label="Taught by",
+                                  widget=forms.SelectMultiple(attrs={"size": 5}))
+    cohorts = forms.ModelMultipleChoiceField(queryset=Cohort.objects.none(), required=False,
+                                             widget=forms.SelectMultiple(attrs={"size": 4}))
+    expected_attendance = forms.IntegerField(min_value=1, required=False,
+                                             help_text="Leave blank to count the students enrolled in its cohorts.")
+    is_published = forms.BooleanField(required=False, initial=True, label="Show on the public timetable")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offering"].queryset = offering_choices()
+        self.fields["teachers"].queryset = staff_users()
+        self.fields["cohorts"].queryset = Cohort.objects.select_related("academic_year")
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first_week"), data.get("last_week")
+        if first and last and last < first:
+            self.add_error("last_week", "The last week must not come before the first week.")
+        return data
+
+
+class SeriesEditForm(WhereMixin, SaveAnywayMixin, forms.Form):
+    from_week = forms.IntegerField(min_value=1, max_value=52, label="Change from teaching week",
+                                   help_text="Sessions in earlier weeks stay as they are.")
+    weekday = forms.TypedChoiceField(choices=WEEKDAYS[:5], coerce=int, label="Day of the week")
+    start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), label="Starts at")
+    end_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), label="Ends at")
+    room = forms.ModelChoiceField(queryset=Room.objects.filter(is_active=True), required=False)
+    online_url = forms.URLField(required=False, assume_scheme="https", label="Online link",
+                                 help_text="Instead of a room.")
+    teachers = TeacherChoiceField(queryset=get_user_model().objects.none(), required=False, label="Taught by",
+                                  widget=forms.SelectMultiple(attrs={"size": 5}))
+    title = forms.CharField(max_length=200, required=False, label="Topic")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teachers"].queryset = staff_users()
+
+
+class SeriesMoveForm(forms.Form):
+    weeks = forms.TypedChoiceField(
+        choices=[(1, "One week later"), (2, "Two weeks later"), (-1, "One week earlier")], coerce=int,
+        initial=1, label="Move by",
+    )
+    from_week = forms.IntegerField(min_value=1, max_value=52, required=False, label="From teaching week",
+                                   help_text="Leave blank to move every session that is not cancelled.")
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=1000, label="Why is it cancelled?",
+        help_text="Students and staff receive this in an email and see it on the timetable.",
+    )
+
+
+class ImportForm(forms.Form):
+    term = forms.ModelChoiceField(queryset=Term.objects.select_related("academic_year"),
+                                  help_text="Module codes in the file are matched to their offering in this term.")
+    file = forms.FileField(
+        label="CSV file", required=False,
+        help_text="Columns: module, kind, date, start, end, room, online_url, teachers, cohorts, title. "
+                  "Separate several teachers (email addresses) or cohorts (short names) with “;”.",
+    )
+    csv_text = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload:
+            raw = upload.read()
+            if len(raw) > 2_000_000:
+                raise forms.ValidationError("The file is larger than 2 MB; split it into terms.")
+            try:
+                data["csv_text"] = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                self.add_error("file", "The file must be a CSV saved as UTF-8.")
+        elif not data.get("csv_text"):
+            self.add_error("file", "Choose a CSV file to check.")
+        return data
+
+
+class SessionFilter(django_filters.FilterSet):
+    """Public filters; they live in the URL so a view can be bookmarked and shared."""
+
+    programme = django_filters.ModelChoiceFilter(
+        queryset=Programme.objects.published(), to_field_name="slug",
+        field_name="offering__module__placements__programme", distinct=True, empty_label="All programmes",
+    )
+    module = django_filters.ModelChoiceFilter(
+        queryset=Module.objects.published(), to_field_name="slug", field_name="offering__module",
+        empty_label="All modules",
+    )
+    room = django_filters.ModelChoiceFilter(
+        queryset=Room.objects.filter(is_active=True), to_field_name="slug", field_name="room",
+        empty_label="All rooms",
+    )
+
+    class Meta:
+        model = Session
+        fields = ["programme", "module", "room"]
+
+
+def parse_date(value):
+    return datetime.date.fromisoformat(value.strip())
