@@ -16,6 +16,7 @@ urlpatterns = [
     path("staff/outbox/", include("notifications.urls")),
     path("", include("curriculum.urls")),
     path("apply/", include("admissions.urls")),
+    path("", include("theses.urls")),
     path("", include("timetable.urls")),
     path("api/v1/timetable/", include("timetable.api_urls")),
     path("admin/", admin.site.urls),
