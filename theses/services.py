@@ -453,13 +453,14 @@ def assignment_set(*, run: AllocationRun, student, proposal, by) -> AllocationRu
             others = run.assignments.exclude(student=student)
             on_project = others.filter(proposal=proposal).count()
             if on_project + 1 > proposal.student_capacity:
-                raise CapacityError(f"“{proposal.title}” is full ({proposal.student_capacity} students).")
+                cap = proposal.student_capacity
+                raise CapacityError(f"“{proposal.title}” is full ({cap} student{'s' if cap != 1 else ''}).")
             sup_cap = (SupervisorCapacity.objects.filter(round=run.round, supervisor_id=proposal.supervisor_id)
                        .values_list("capacity", flat=True).first() or run.round.default_supervisor_capacity)
             with_sup = others.filter(proposal__supervisor_id=proposal.supervisor_id).count()
             if with_sup + 1 > sup_cap:
-                raise CapacityError(f"{proposal.supervisor.full_name} already supervises {with_sup} students "
-                                    f"(at most {sup_cap}).")
+                raise CapacityError(f"{proposal.supervisor.full_name} already supervises {with_sup} "
+                                    f"student{'s' if with_sup != 1 else ''} (at most {sup_cap}).")
             rank = (Preference.objects.filter(preference_list__cohort_id=run.round.cohort_id,
                                               preference_list__student=student, proposal=proposal)
                     .values_list("rank", flat=True).first())

@@ -199,7 +199,7 @@ def test_a_manual_move_over_the_supervisors_capacity_is_refused(ranked_round, dj
     projects[5].supervisor = projects[0].supervisor
     projects[5].save()
     run, staff = finished_run(round_, students, projects, django_capture_on_commit_callbacks)
-    with pytest.raises(ValidationError, match="already supervises 1 students"):
+    with pytest.raises(ValidationError, match="already supervises 1 student "):
         services.assignment_set(run=run, student=students[1], proposal=projects[5], by=staff)
 
 

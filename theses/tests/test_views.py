@@ -1,0 +1,343 @@
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from curriculum.tests.factories import EnrolmentFactory
+from notifications.models import OutboundEmail
+from theses import services
+from theses.models import AllocationRun, Partner, Preference, Proposal, ShowcaseEntry, Submission
+
+from .factories import (
+    MilestoneFactory,
+    PartnerFactory,
+    ProposalFactory,
+    Role,
+    ThesisRoundFactory,
+    UserFactory,
+    cohort_with_students,
+)
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+PARTNER_POST = {
+    "name": "Riverside Food Bank", "kind": "charity", "contact_name": "Amira Haddad",
+    "contact_email": "amira@riverside.example.org", "website": "", "public_profile": "We feed people.",
+    "title": "Food bank stock tracker", "problem": "Paper lists.", "tool": "A web app.",
+    "beneficiaries": "Volunteers.", "skills": "", "data_privacy": "No personal data.", "capacity": "1",
+    "capacity_unit": "students", "team_min": "1", "team_max": "1",
+}
+
+
+def test_the_partner_form_stores_the_proposal_and_confirms_by_mail(client):
+    response = client.post(reverse("theses:partner-propose"), PARTNER_POST)
+    assert response.status_code == 302
+    assert response.url == reverse("theses:partner-propose-done")
+    proposal = Proposal.objects.get()
+    assert (proposal.title, proposal.status, proposal.partner.approved) == ("Food bank stock tracker", "submitted", False)
+    assert OutboundEmail.objects.get().to == ["amira@riverside.example.org"]
+    done = client.get(response.url)
+    assert "amira@riverside.example.org" in done.content.decode()
+    # Not public until staff approve.
+    assert "Food bank stock tracker" not in client.get(reverse("theses:index")).content.decode()
+
+
+def test_the_partner_form_keeps_input_and_says_what_is_wrong(client):
+    response = client.post(reverse("theses:partner-propose"), {**PARTNER_POST, "team_min": "3", "team_max": "2"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "The largest team must be at least as big as the smallest." in body
+    assert 'value="Riverside Food Bank"' in body
+    assert Proposal.objects.count() == 0
+
+
+def test_a_filled_honeypot_looks_like_success_but_keeps_nothing(client):
+    response = client.post(reverse("theses:partner-propose"), {**PARTNER_POST, "fax_number": "0123"})
+    assert response.status_code == 302
+    assert Proposal.objects.count() == 0
+    assert Partner.objects.count() == 0
+    assert OutboundEmail.objects.count() == 0
+
+
+def test_the_partner_form_posted_fifty_times_a_minute_is_told_to_try_again_later(client, settings):
+    settings.THESES_PROPOSAL_RATE = (5, 600)
+    statuses = [client.post(reverse("theses:partner-propose"),
+                            {**PARTNER_POST, "title": f"Project {n}"}).status_code for n in range(50)]
+    assert statuses == [302] * 5 + [429] * 45
+    assert Proposal.objects.count() == 5
+    refused = client.post(reverse("theses:partner-propose"), PARTNER_POST)
+    assert "Too many attempts: try again later" in refused.content.decode()
+    # Another address is not affected.
+    other = client.post(reverse("theses:partner-propose"), PARTNER_POST, REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 302
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_the_public_index_costs_the_same_queries_whatever_the_data_size(client, django_assert_num_queries, n):
+    for _ in range(n):
+        ProposalFactory(from_partner=True)
+        done = ProposalFactory(status="completed")
+        entry = ShowcaseEntry.objects.create(proposal=done, summary="It **works**.", published=True,
+                                             published_at=timezone.now())
+        entry.consenting_members.add(UserFactory())
+    with django_assert_num_queries(4):
+        response = client.get(reverse("theses:index"))
+    assert len(response.context["proposals"]) == n
+    assert len(response.context["showcase"]) == n
+    assert "<strong>works</strong>" in response.content.decode()
+
+
+def test_unapproved_partners_proposals_and_students_own_projects_are_not_public(client):
+    hidden = ProposalFactory(from_partner=True)
+    hidden.partner.approved = False
+    hidden.partner.save()
+    own = ProposalFactory(source="student", proposed_by_student=UserFactory(roles=[Role.STUDENT]))
+    shown = ProposalFactory()
+    assert list(client.get(reverse("theses:index")).context["proposals"]) == [shown]
+    assert client.get(reverse("theses:proposal-detail", args=[hidden.slug])).status_code == 404
+    assert client.get(reverse("theses:proposal-detail", args=[own.slug])).status_code == 404
+    assert client.get(reverse("theses:proposal-detail", args=[shown.slug])).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_staff_index_costs_the_same_queries_whatever_the_data_size(client, django_assert_num_queries, n):
+    staff = UserFactory(roles=[Role.STAFF])
+    for _ in range(n):
+        ProposalFactory(from_partner=True)
+        ThesisRoundFactory()
+    client.force_login(staff)
+    client.get(reverse("theses:staff-index"))  # warm the session
+    with django_assert_num_queries(7):
+        response = client.get(reverse("theses:staff-index"))
+    assert len(response.context["proposals"]) == n
+
+
+@pytest.fixture
+def student_in_round():
+    round_, (student, other) = cohort_with_students(2)
+    projects = [ProposalFactory(cohort=round_.cohort) for _ in range(6)]
+    return round_, student, other, projects
+
+
+def test_a_tampered_ranking_with_six_choices_is_refused_with_a_clear_error(client, student_in_round):
+    round_, student, _, projects = student_in_round
+    client.force_login(student)
+    data = {f"choice_{n}": str(p.pk) for n, p in enumerate(projects, start=1)}
+    response = client.post(reverse("theses:preferences"), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "You can rank at most 5 projects; you chose 6." in body
+    assert "<title>Error:" in body
+    assert Preference.objects.count() == 0
+
+
+def test_the_same_project_twice_is_refused(client, student_in_round):
+    _, student, _, projects = student_in_round
+    client.force_login(student)
+    response = client.post(reverse("theses:preferences"),
+                           {"choice_1": projects[0].pk, "choice_2": projects[0].pk})
+    assert "You chose the same project more than once" in response.content.decode()
+    assert Preference.objects.count() == 0
+
+
+def test_a_ranking_is_saved_in_order_and_shown_again(client, student_in_round):
+    _, student, other, projects = student_in_round
+    client.force_login(student)
+    response = client.post(reverse("theses:preferences"),
+                           {"choice_1": projects[2].pk, "choice_3": projects[0].pk, "teammates": [other.pk]})
+    assert response.status_code == 302
+    assert list(Preference.objects.order_by("rank").values_list("rank", "proposal_id")) == [
+        (1, projects[2].pk), (2, projects[0].pk)]
+    page = client.get(reverse("theses:preferences"))
+    assert page.context["form"].initial["choice_1"] == str(projects[2].pk)
+
+
+def test_a_closed_round_refuses_rankings(client):
+    round_, (student,) = cohort_with_students(1, round_kwargs={"closed": True})
+    project = ProposalFactory(cohort=round_.cohort)
+    client.force_login(student)
+    response = client.post(reverse("theses:preferences"), {"choice_1": project.pk})
+    assert "Preferences closed on" in response.content.decode()
+    assert Preference.objects.count() == 0
+
+
+@pytest.fixture
+def published(student_in_round, django_capture_on_commit_callbacks):
+    round_, student, other, projects = student_in_round
+    for s, p in ((student, projects[0]), (other, projects[1])):
+        services.preferences_submit(student=s, cohort=round_.cohort, proposal_ids=[p.pk], by=s)
+    staff = UserFactory(roles=[Role.STAFF])
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.allocation_run_start(round_=round_, objective="min_cost", by=staff)
+    run = services.allocation_publish(run=run, by=staff)
+    milestone = MilestoneFactory(round=round_, kind="interim")
+    return round_, student, other, projects, milestone, staff, run
+
+
+def test_a_student_sees_their_project_team_and_milestone_dates(client, published):
+    _, student, _, projects, milestone, _, _ = published
+    client.force_login(student)
+    response = client.get(reverse("theses:student-home"))
+    body = response.content.decode()
+    assert projects[0].title in body
+    assert timezone.localtime(milestone.due_at).strftime("%-d %B %Y") in body
+    assert "Interim demo" in body
+
+
+def test_a_report_that_is_not_a_pdf_is_refused_beside_the_field(client, published):
+    _, student, _, _, milestone, _, _ = published
+    client.force_login(student)
+    fake = SimpleUploadedFile("report.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    response = client.post(reverse("theses:submission-create", args=[milestone.pk]), {"report": fake})
+    assert response.status_code == 200
+    assert response.context["form"].errors["report"] == [
+        "The report must be a PDF file. Save or export it as PDF and upload it again."]
+    assert Submission.objects.count() == 0
+
+
+def test_a_student_can_never_open_another_students_submission(client, published, settings, tmp_path):
+    settings.PRIVATE_STORAGE_ROOT = tmp_path
+    _, student, other, _, milestone, staff, _ = published
+    client.force_login(student)
+    response = client.post(reverse("theses:submission-create", args=[milestone.pk]),
+                           {"report": SimpleUploadedFile("r.pdf", PDF), "demo_url": "https://demo.example.org"})
+    submission = Submission.objects.get()
+    assert response.url == submission.get_absolute_url()
+    assert b"".join(client.get(reverse("theses:submission-report", args=[submission.pk])).streaming_content) == PDF
+    client.force_login(other)
+    assert client.get(submission.get_absolute_url()).status_code == 404
+    assert client.get(reverse("theses:submission-report", args=[submission.pk])).status_code == 404
+    # Feedback from staff is what the student then reads.
+    client.force_login(staff)
+    client.post(submission.get_absolute_url(), {"feedback": "Lovely demo; test with real volunteers."})
+    client.force_login(student)
+    assert "Lovely demo; test with real volunteers." in client.get(submission.get_absolute_url()).content.decode()
+
+
+def test_a_student_cannot_give_feedback_and_nothing_changes(client, published):
+    _, student, _, projects, milestone, _, _ = published
+    submission = Submission.objects.create(milestone=milestone, student=student, proposal=projects[0],
+                                           submitted_at=timezone.now(), repository_url="https://example.org/r")
+    client.force_login(student)
+    assert client.post(submission.get_absolute_url(), {"feedback": "Self-praise"}).status_code == 403
+    submission.refresh_from_db()
+    assert submission.feedback == ""
+
+
+def test_late_work_is_shown_as_late(client, published):
+    _, student, _, _, milestone, _, _ = published
+    milestone.due_at = timezone.now() - datetime.timedelta(hours=1)
+    milestone.save()
+    client.force_login(student)
+    response = client.post(reverse("theses:submission-create", args=[milestone.pk]),
+                           {"repository_url": "https://example.org/repo"}, follow=True)
+    assert "It is marked late" in response.content.decode()
+    assert Submission.objects.get().late is True
+
+
+@pytest.mark.parametrize("n", [2, 5])
+def test_run_detail_costs_the_same_queries_whatever_the_data_size(client, django_assert_num_queries, n,
+                                                                  django_capture_on_commit_callbacks):
+    round_, students = cohort_with_students(n)
+    projects = [ProposalFactory(cohort=round_.cohort, capacity=1) for _ in range(n)]
+    for s in students:
+        services.preferences_submit(student=s, cohort=round_.cohort, proposal_ids=[projects[0].pk], by=s)
+    staff = UserFactory(roles=[Role.STAFF])
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.allocation_run_start(round_=round_, objective="stable", by=staff)
+    client.force_login(staff)
+    client.get(run.get_absolute_url())
+    with django_assert_num_queries(10):
+        response = client.get(run.get_absolute_url())
+    assert len(response.context["unplaced"]) == n - 1
+    assert "None of their 1 choice had room: 1 full." in response.content.decode()
+
+
+def test_the_status_fragment_polls_until_the_run_finishes(client):
+    staff = UserFactory(roles=[Role.STAFF])
+    run = AllocationRun.objects.create(round=ThesisRoundFactory(), objective="min_cost", progress=30,
+                                       state="running", message="Solving (round 1)", created_by=staff)
+    client.force_login(staff)
+    body = client.get(reverse("theses:run-status", args=[run.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in body and 'value="30"' in body
+    run.state = "done"
+    run.save()
+    body = client.get(reverse("theses:run-status", args=[run.pk])).content.decode()
+    assert "hx-trigger" not in body and "See the result" in body
+
+
+def test_staff_move_a_student_by_hand_and_over_capacity_is_refused(client, published):
+    round_, student, other, projects, _, staff, run = published
+    run.published_at = None
+    run.save()
+    projects[1].capacity = 1
+    projects[1].save()
+    client.force_login(staff)
+    response = client.post(reverse("theses:run-assign", args=[run.pk]),
+                           {"student": student.pk, "proposal": projects[1].pk}, follow=True)
+    assert "is full" in response.content.decode(), [str(m) for m in response.context["messages"]]
+    assert run.assignments.get(student=student).proposal == projects[0]
+    client.post(reverse("theses:run-assign", args=[run.pk]), {"student": student.pk, "proposal": projects[3].pk})
+    assert run.assignments.get(student=student).proposal == projects[3]
+
+
+def test_publishing_twice_through_the_page_is_refused(client, published):
+    _, _, _, _, _, staff, run = published
+    client.force_login(staff)
+    response = client.post(reverse("theses:run-publish", args=[run.pk]), follow=True)
+    assert "already has a published allocation" in response.content.decode()
+
+
+def test_compare_lists_students_placed_differently(client, published, django_capture_on_commit_callbacks):
+    round_, student, other, projects, _, staff, run = published
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.allocation_run_start(round_=round_, objective="stable", by=staff)
+    client.force_login(staff)
+    response = client.get(reverse("theses:run-compare", args=[run.pk]), {"with": second.pk})
+    assert response.context["rows"] == []
+    assert "0 students placed differently" in response.content.decode()
+
+
+def test_a_student_proposes_their_own_project_for_a_supervisor_to_approve(client, student_in_round):
+    _, student, _, _ = student_in_round
+    supervisor = UserFactory(roles=[Role.STAFF], full_name="Dr Ada Okafor")
+    client.force_login(student)
+    response = client.post(reverse("theses:student-propose"), {
+        "title": "Open minutes", "problem": "p", "tool": "t", "beneficiaries": "b", "skills": "",
+        "data_privacy": "d", "supervisor": supervisor.pk}, follow=True)
+    assert "We have asked Dr Ada Okafor to approve “Open minutes”" in response.content.decode()
+    own = Proposal.objects.get(title="Open minutes")
+    client.force_login(UserFactory(roles=[Role.STAFF]))
+    client.post(reverse("theses:staff-proposal-action", args=[own.pk]), {"action": "approve"})
+    own.refresh_from_db()
+    assert own.status == "submitted"
+    client.force_login(supervisor)
+    client.post(reverse("theses:staff-proposal-action", args=[own.pk]), {"action": "approve"})
+    own.refresh_from_db()
+    assert own.status == "open"
+
+
+def test_a_student_agrees_to_be_named_in_the_showcase(client, published):
+    _, student, _, projects, _, _, _ = published
+    client.force_login(student)
+    client.post(reverse("theses:showcase-consent"), {"consent": "yes"})
+    assert list(ShowcaseEntry.objects.get(proposal=projects[0]).consenting_members.all()) == [student]
+    client.post(reverse("theses:showcase-consent"), {"consent": "no"})
+    assert list(ShowcaseEntry.objects.get(proposal=projects[0]).consenting_members.all()) == []
+
+
+def test_partner_of_a_listed_proposal_must_be_approved_for_it_to_show(client):
+    partner = PartnerFactory(approved=False)
+    ProposalFactory(partner=partner, source="partner")
+    assert list(client.get(reverse("theses:index")).context["proposals"]) == []
+
+
+def test_student_home_without_a_cohort_says_what_to_do(client):
+    student = UserFactory(roles=[Role.STUDENT])
+    EnrolmentFactory(student=student)  # a cohort with no thesis round
+    client.force_login(student)
+    assert "not in a cohort with a thesis round yet" in client.get(reverse("theses:student-home")).content.decode()
