@@ -137,8 +137,9 @@ def catalogue_choices():
         return {
             "programmes": list(Programme.objects.published().values_list("slug", "title")),
             "themes": list(Theme.objects.filter(modules__status="published").distinct().values_list("slug", "name")),
-            "credits": sorted(set(Module.objects.published().values_list("credits", flat=True))),
-            "levels": sorted(set(Module.objects.published().values_list("level", flat=True))),
+            "credits": list(Module.objects.published().order_by("credits").values_list("credits", flat=True)
+                            .distinct()),
+            "levels": list(Module.objects.published().order_by("level").values_list("level", flat=True).distinct()),
         }
 
     return cache.cached("choices", "", build)

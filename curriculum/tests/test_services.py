@@ -208,3 +208,17 @@ def test_roll_forward_needs_the_permission():
     old_year, new_year = AcademicYearFactory(first_year=2026), AcademicYearFactory(first_year=2027)
     with pytest.raises(PermissionDenied):
         services.offerings_roll_forward(from_year=old_year, to_year=new_year, by=UserFactory(roles=[Role.STUDENT]))
+
+
+def test_the_roll_forward_command_plans_the_new_year():
+    import io
+
+    from django.core.management import call_command
+
+    old_year, new_year = AcademicYearFactory(first_year=2026), AcademicYearFactory(first_year=2027)
+    ModuleOfferingFactory(term=TermFactory(academic_year=old_year))
+    TermFactory(academic_year=new_year)
+    staff = staff_user(email="planner@example.org")
+    out = io.StringIO()
+    call_command("roll_offerings_forward", "2026-27", "2027-28", by=staff.email, stdout=out)
+    assert out.getvalue() == "1 offerings planned in 2027/28; 0 already there.\n"

@@ -4,10 +4,11 @@ import json
 
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 
-from .. import selectors
+from .. import cache, selectors
 from ..forms import CatalogueFilterForm
 
 
@@ -38,24 +39,24 @@ def programme_detail(request, slug):
     return render(request, "curriculum/programme_detail.html", {**context, "apply_url": apply_url()})
 
 
-@require_safe
-def module_list(request):
+def _catalogue_body(request):
     choices = selectors.catalogue_choices()
     form = CatalogueFilterForm(request.GET or None, choices=choices)
     filters = form.filters() if request.GET else {}
     page = selectors.catalogue_page(filters, request.GET.get("page", "1"))
     params = request.GET.copy()
     params.pop("page", None)
-    return render(
-        request,
-        "curriculum/module_list.html",
-        {
-            "filter_form": form,
-            "page": page,
-            "filtered": bool(filters),
-            "filters_query": params.urlencode(),
-        },
-    )
+    context = {"filter_form": form, "page": page, "filtered": bool(filters), "filters_query": params.urlencode()}
+    return {"html": render_to_string("curriculum/partials/catalogue.html", context), "query": page.query}
+
+
+@require_safe
+def module_list(request):
+    # The filters and results depend only on the query string: cached as HTML,
+    # so a cached search costs no query and no rendering of the list.
+    key = sorted((k, v[:800]) for k, values in request.GET.lists() for v in values)
+    body = cache.cached("catalogue-html", key, lambda: _catalogue_body(request))
+    return render(request, "curriculum/module_list.html", {"body": body["html"], "query": body["query"]})
 
 
 def course_schema(request, module, placements):
