@@ -38,7 +38,8 @@ def test_the_partner_form_stores_the_proposal_and_confirms_by_mail(client):
     assert response.status_code == 302
     assert response.url == reverse("theses:partner-propose-done")
     proposal = Proposal.objects.get()
-    assert (proposal.title, proposal.status, proposal.partner.approved) == ("Food bank stock tracker", "submitted", False)
+    assert (proposal.title, proposal.status, proposal.partner.approved) == (
+        "Food bank stock tracker", "submitted", False)
     assert OutboundEmail.objects.get().to == ["amira@riverside.example.org"]
     done = client.get(response.url)
     assert "amira@riverside.example.org" in done.content.decode()
@@ -124,7 +125,7 @@ def student_in_round():
 
 
 def test_a_tampered_ranking_with_six_choices_is_refused_with_a_clear_error(client, student_in_round):
-    round_, student, _, projects = student_in_round
+    _, student, _, projects = student_in_round
     client.force_login(student)
     data = {f"choice_{n}": str(p.pk) for n, p in enumerate(projects, start=1)}
     response = client.post(reverse("theses:preferences"), data)
@@ -271,7 +272,7 @@ def test_the_status_fragment_polls_until_the_run_finishes(client):
 
 
 def test_staff_move_a_student_by_hand_and_over_capacity_is_refused(client, published):
-    round_, student, other, projects, _, staff, run = published
+    _, student, _other, projects, _, staff, run = published
     run.published_at = None
     run.save()
     projects[1].capacity = 1
@@ -293,7 +294,7 @@ def test_publishing_twice_through_the_page_is_refused(client, published):
 
 
 def test_compare_lists_students_placed_differently(client, published, django_capture_on_commit_callbacks):
-    round_, student, other, projects, _, staff, run = published
+    round_, _student, _other, _projects, _, staff, run = published
     with django_capture_on_commit_callbacks(execute=True):
         second = services.allocation_run_start(round_=round_, objective="stable", by=staff)
     client.force_login(staff)
