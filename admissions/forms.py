@@ -21,6 +21,14 @@ LEVELS = [
 LEVEL_LABELS = dict(LEVELS)
 
 
+class RadioChoices(forms.RadioSelect):
+    template_name = "admissions/widgets/choices.html"
+
+
+class CheckboxChoices(forms.CheckboxSelectMultiple):
+    template_name = "admissions/widgets/choices.html"
+
+
 def count_words(text):
     return len((text or "").split())
 
@@ -117,7 +125,6 @@ class CodingForm(StepForm):
         for row in range(1, LANGUAGE_ROWS + 1):
             language_fields[f"language_{row}"] = forms.CharField(
                 label=f"Language {row}", max_length=60, required=False,
-                help_text="For example Python, JavaScript, Rust, SQL." if row == 1 else "",
             )
             language_fields[f"level_{row}"] = forms.ChoiceField(
                 label=f"Your level in language {row}", choices=LEVELS, required=False,
@@ -127,7 +134,7 @@ class CodingForm(StepForm):
             for row, item in enumerate(self.application.languages[:LANGUAGE_ROWS], start=1):
                 self.initial[f"language_{row}"] = item.get("language", "")
                 self.initial[f"level_{row}"] = item.get("level", "")
-            self.initial.setdefault("code_links", "\n".join(self.application.code_links))
+            self.initial["code_links"] = "\n".join(self.application.code_links)
 
     def language_rows(self):
         return [(self[f"language_{row}"], self[f"level_{row}"]) for row in range(1, LANGUAGE_ROWS + 1)]
@@ -220,11 +227,11 @@ class QuestionsForm(StepForm):
             return forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), validators=validators, **common)
         if question.kind == Kind.SINGLE_CHOICE:
             return forms.ChoiceField(
-                choices=[(c, c) for c in question.choices], widget=forms.RadioSelect, **common
+                choices=[(c, c) for c in question.choices], widget=RadioChoices, **common
             )
         if question.kind == Kind.MULTIPLE_CHOICE:
             return forms.MultipleChoiceField(
-                choices=[(c, c) for c in question.choices], widget=forms.CheckboxSelectMultiple, **common
+                choices=[(c, c) for c in question.choices], widget=CheckboxChoices, **common
             )
         if question.kind == Kind.URL:
             return forms.URLField(max_length=500, assume_scheme="https", **common)
@@ -355,13 +362,13 @@ class DeclarationForm(forms.Form):
 
 class ReferenceForm(UploadTooLargeMixin, forms.Form):
     reference_text = forms.CharField(
-        label="Your reference",
+        label="Type your reference",
         required=False,
         widget=forms.Textarea(attrs={"rows": 12}),
-        help_text="Type it here, or upload a PDF below, or both. 1,500 words at most.",
+        help_text="Type it here, upload a PDF below, or both. 1,500 words at most.",
         validators=[word_limit_validator(1500)],
     )
-    file = PdfField(label="Upload your reference as a PDF (optional)", required=False)
+    file = PdfField(label="Upload your reference as a PDF", required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -376,9 +383,9 @@ class EvidenceForm(UploadTooLargeMixin, forms.Form):
 
 class OfferResponseForm(forms.Form):
     answer = forms.ChoiceField(
-        label="Your answer",
+        label="Do you accept this offer?",
         choices=[("accept", "I accept the offer"), ("decline", "I decline the offer")],
-        widget=forms.RadioSelect,
+        widget=RadioChoices,
         error_messages={"required": "Choose whether you accept or decline the offer"},
     )
 
