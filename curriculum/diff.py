@@ -100,7 +100,7 @@ def diff_snapshots(before, after):
 
     for key, label in LABELS.items():
         old, new = before.get(key), after.get(key)
-        if old == new:
+        if old == new or (isinstance(new, list) and not old and not new):
             continue
         change = FieldChange(key, label)
         if key in TEXT_FIELDS:
@@ -117,10 +117,10 @@ def diff_snapshots(before, after):
             if not change.removed and not change.added:
                 change.added = ["(the same items in a new order)"]
         elif key == "leader_id":
-            change.removed = [users.get(old, "nobody")] if old else ["nobody"]
+            change.removed = ([users.get(old, "nobody")] if old else ["nobody"]) if before else []
             change.added = [users.get(new, "nobody")] if new else ["nobody"]
         else:
-            change.removed = ["" if old is None else str(old)]
-            change.added = ["" if new is None else str(new)]
+            change.removed = [] if old is None else [str(old)]
+            change.added = [] if new is None else [str(new)]
         changes.append(change)
     return changes

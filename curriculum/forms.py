@@ -31,6 +31,9 @@ class CatalogueFilterForm(forms.Form):
         self.fields["credits"].choices = [("", "Any"), *((str(c), f"{c} credits") for c in choices["credits"])]
         self.fields["level"].choices = [("", "Any"), *((str(lv), f"Level {lv}") for lv in choices["levels"])]
         self.fields["q"].widget.attrs.update({"type": "search", "maxlength": MAX_QUERY_LENGTH * 4})
+        for field in self.fields.values():
+            # Every filter is optional; saying so on each one is noise.
+            field.template_name = "curriculum/partials/filter_field.html"
 
     def filters(self):
         """The valid filters; an unknown choice in the URL is ignored, not an error."""
@@ -54,6 +57,8 @@ class StaffModuleFilterForm(forms.Form):
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].choices = [("", "Any programme"), *programmes]
+        for name in ("q", "status", "programme"):
+            self.fields[name].template_name = "curriculum/partials/filter_field.html"
 
 
 def staff_users():

@@ -92,7 +92,7 @@ def test_module_page_shows_outcomes_assessment_prerequisites_and_offering(client
     assert "<td>Essay</td><td>Essay</td><td class=\"text-end\">60%</td>" in page
     assert '<a href="/modules/dissecting/">Dissecting digital services</a>' in page
     assert "Dr Ada Okafor" in page
-    assert "MSc Public Technology</a> (core, spring term)" in page
+    assert "MSc Public Technology</a> (core, spring term)</li>" in page
     assert "Autumn term 2026/27, from Monday 28 September 2026" in page
     schema = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page).group(1))
     assert (schema["@type"], schema["name"], schema["courseCode"]) == ("Course", "User experience design", module.code)

@@ -101,19 +101,29 @@ def _with_extra_row(post):
     return data
 
 
+def _numbered(outcomes, assessments):
+    """Label each row with its number, so that a screen reader hears "Outcome 2", not the same label again."""
+    for number, row in enumerate(outcomes.forms, start=1):
+        row.fields["text"].label = f"Outcome {number}"
+    for number, row in enumerate(assessments.forms, start=1):
+        row.fields["title"].label = f"Component {number}"
+    return outcomes, assessments
+
+
 def _editor_forms(request, *, instance, snapshot=None, version=None):
     if request.method == "POST":
         data = _with_extra_row(request.POST)
         return (
             ModuleForm(data, instance=instance, user=request.user),
-            OutcomeFormSet(data, prefix="outcomes"),
-            AssessmentFormSet(data, prefix="assessments"),
+            *_numbered(OutcomeFormSet(data, prefix="outcomes"), AssessmentFormSet(data, prefix="assessments")),
         )
     initial = _initial_from_snapshot(snapshot, version) if snapshot else {"level": 7, "credits": 15}
     return (
         ModuleForm(instance=instance, initial=initial, user=request.user),
-        OutcomeFormSet(prefix="outcomes", initial=[{"text": t} for t in (snapshot or {}).get("outcomes", [])]),
-        AssessmentFormSet(prefix="assessments", initial=(snapshot or {}).get("assessments", [])),
+        *_numbered(
+            OutcomeFormSet(prefix="outcomes", initial=[{"text": t} for t in (snapshot or {}).get("outcomes", [])]),
+            AssessmentFormSet(prefix="assessments", initial=(snapshot or {}).get("assessments", [])),
+        ),
     )
 
 
