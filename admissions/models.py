@@ -495,3 +495,6 @@ class OfferCondition(models.Model):
 
     def __str__(self):
         return self.text
+
+
+from .review_models import *  # noqa: E402,F403
