@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from . import permissions
 from .models import Application, ApplicationDocument, Decision, Intake, Offer, Referee
@@ -88,15 +89,38 @@ def application_for_owner_or_404(user, pk):
     return application
 
 
+class ApplicationDetail:
+    """Related rows of an application, each read on first use only, so a step
+    save that needs only the questions costs no query for the rest."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __getitem__(self, name):
+        return getattr(self, name)
+
+    @cached_property
+    def questions(self):
+        return list(self.application.intake.questions.all())
+
+    @cached_property
+    def documents(self):
+        return list(
+            self.application.documents.filter(kind__in=permissions.APPLICANT_DOCUMENT_KINDS).order_by("uploaded_at")
+        )
+
+    @cached_property
+    def referees(self):
+        return list(self.application.referees.order_by("order"))
+
+    @cached_property
+    def answers(self):
+        return {a.question_id: a for a in self.application.answers.all()}
+
+
 def application_detail(application):
-    """Related rows for the task list and the check page."""
-    questions = list(application.intake.questions.all())
-    documents = list(
-        application.documents.filter(kind__in=permissions.APPLICANT_DOCUMENT_KINDS).order_by("uploaded_at")
-    )
-    referees = list(application.referees.order_by("order"))
-    answers = {a.question_id: a for a in application.answers.all()}
-    return {"questions": questions, "documents": documents, "referees": referees, "answers": answers}
+    """Related rows for the task list, the steps and the check page (read lazily)."""
+    return ApplicationDetail(application)
 
 
 def document_or_404(user, pk):

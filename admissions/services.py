@@ -165,10 +165,10 @@ def application_save_step(*, application, step, values, complete, expected_versi
     goes up by one, in one conditional UPDATE.
     """
     _check_editable(application, by, expected_version)
-    with transaction.atomic():
-        return _claim_version(
-            application, expected_version, completed_steps=_completed(application, step, complete), **values
-        )
+    # One conditional UPDATE: atomic on its own, so no transaction round trips.
+    return _claim_version(
+        application, expected_version, completed_steps=_completed(application, step, complete), **values
+    )
 
 
 def application_save_answers(*, application, answers, complete, expected_version, by):

@@ -155,12 +155,17 @@ def _parse_version(request):
         return 0
 
 
-def _step_context(application, detail, step):
+def _neighbours(application, detail, step):
     steps = steps_for(application.intake, detail["questions"])
-    rows, _all_complete = _step_nav(application, detail)
     index = steps.index(step) if step in steps else len(steps)
     next_step = steps[index + 1] if index + 1 < len(steps) else CHECK
     previous_step = steps[index - 1] if index > 0 else None
+    return steps, index, next_step, previous_step
+
+
+def _step_context(application, detail, step):
+    steps, index, next_step, previous_step = _neighbours(application, detail, step)
+    rows, _all_complete = _step_nav(application, detail)
     return {
         "application": application,
         "intake": application.intake,
@@ -209,8 +214,8 @@ def application_step(request, pk, step):
                     request, f"“{step_obj.title}” is saved. You can come back to it any time, from any device."
                 )
                 return redirect(application)
-            context = _step_context(application, detail, step_obj)
-            return redirect(_step_url(application, context["next_step"]))
+            _steps, _index, next_step, _previous = _neighbours(application, detail, step_obj)
+            return redirect(_step_url(application, next_step))
     context = _step_context(application, detail, step_obj)
     context.update({"form": form, "version": application.version, "conflict": conflict})
     return render(request, step_obj.template, context)

@@ -1,0 +1,125 @@
+#!/usr/bin/env python
+"""How long each step of the application takes to save, in server time.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mpt_adm \
+    CELERY_BROKER_URL=redis://127.0.0.1:6379/6 \
+    .venv/bin/python bench/admissions_steps.py [--rounds 50]
+
+It creates a throwaway test database (test_<name>, dropped afterwards), signs
+an applicant in, and POSTs every step through the full middleware stack with
+Django's test client, `--rounds` times, as a person would (each save carries the
+version it was opened at). The target is under 100 ms per step on PostgreSQL.
+The figures include the test client's own overhead, so they are an upper bound.
+With a broker set, submitting only queues its three mails; nothing is sent in
+the request.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mpt.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 40)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+STEPS = {
+    "personal": {"legal_name": "Sam Lee", "phone": "+44 7700 900123", "country_of_residence": "United Kingdom",
+                 "accessibility_needs": "Captions on recorded lectures"},
+    "education": {"highest_qualification": "BSc (Hons), 2:1", "qualification_subject": "Computer Science",
+                  "institution": "University of Leeds", "qualification_year": "2018",
+                  "current_role": "Developer", "employer": "Leeds City Council",
+                  "work_history": "Six years of case-management tools. " * 10},
+    "coding": {"language_1": "Python", "level_1": "expert", "language_2": "SQL", "level_2": "proficient",
+               "years_coding": "8", "code_links": "https://github.com/samlee\nhttps://samlee.dev",
+               "built_something": "A repairs tracker tenants use from their phones. " * 20},
+    "statement": {"personal_statement": "I want to build public services that work for everyone. " * 60},
+    "questions": {},
+    "referees": {"referee_1_name": "Dr Alex Morgan", "referee_1_relationship": "Manager",
+                 "referee_1_email": "alex@example.net", "referee_2_name": "Jamie Patel",
+                 "referee_2_relationship": "Colleague", "referee_2_email": "jamie@example.net"},
+}
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def run(rounds):
+    from admissions.models import Application, IntakeQuestion
+    from admissions.tests.factories import IntakeFactory, IntakeQuestionFactory, PrivacyNoticeFactory, pdf_bytes
+    from accounts.tests.factories import UserFactory
+
+    PrivacyNoticeFactory()
+    intake = IntakeFactory(required_documents=["cv"])
+    question = IntakeQuestionFactory(intake=intake, kind=IntakeQuestion.Kind.LONG_TEXT, label="Why?", word_limit=150)
+    STEPS["questions"] = {f"q{question.pk}": "Because public services matter. " * 10}
+    pdf = pdf_bytes(pages=20, text_size=200_000)
+    timings = {name: [] for name in [*STEPS, "documents (upload)", "submit"]}
+    for _ in range(rounds):
+        client = Client()
+        user = UserFactory()
+        client.force_login(user)
+        client.post(reverse("admissions:application-start", args=[intake.slug]))
+        application = Application.objects.get(applicant=user)
+        for step, data in STEPS.items():
+            version = Application.objects.values_list("version", flat=True).get(pk=application.pk)
+            url = reverse("admissions:application-step", args=[application.pk, step])
+            started = time.perf_counter()
+            response = client.post(url, {**data, "version": version})
+            timings[step].append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 302, (step, response.status_code)
+        upload = SimpleUploadedFile("cv.pdf", pdf, content_type="application/pdf")
+        started = time.perf_counter()
+        response = client.post(reverse("admissions:document-upload", args=[application.pk]),
+                               {"slot": "cv", "cv-file": upload})
+        timings["documents (upload)"].append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 302, response.status_code
+        started = time.perf_counter()
+        response = client.post(reverse("admissions:application-submit", args=[application.pk]),
+                               {"declaration": "on", "privacy": "on", "notice_version": "2026-1"})
+        timings["submit"].append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 302, response.status_code
+    return timings, len(pdf)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=50)
+    args = parser.parse_args()
+    setup_test_environment()
+    settings.PRIVATE_STORAGE_ROOT = Path("/tmp/mpt-bench-private")
+    old = setup_databases(verbosity=0, interactive=False)
+    try:
+        timings, pdf_size = run(args.rounds)
+    finally:
+        teardown_databases(old, verbosity=0)
+    engine = connection.vendor
+    broker = "broker " + ("set: mail queued" if settings.CELERY_BROKER_URL else "unset: eager (dev only)")
+    print(f"Admissions step saves, {args.rounds} applicants, database {engine}, {broker}")
+    print(f"{'step':<22}{'median ms':>10}{'p95 ms':>10}{'max ms':>10}")
+    for name, values in timings.items():
+        label = f"{name} ({pdf_size // 1024} KB)" if name.startswith("documents") else name
+        print(f"{label:<22}{statistics.median(values):>10.1f}{percentile(values, 0.95):>10.1f}{max(values):>10.1f}")
+    worst = max(percentile(v, 0.95) for k, v in timings.items() if k in STEPS)
+    print(f"slowest step p95: {worst:.1f} ms (target < 100 ms): {'OK' if worst < 100 else 'TOO SLOW'}")
+
+
+if __name__ == "__main__":
+    main()
