@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("theses.urls")),
     path("", include("timetable.urls")),
     path("api/v1/timetable/", include("timetable.api_urls")),
+    path("", include("lecturers.urls")),
     path("admin/", admin.site.urls),
 ]
 
