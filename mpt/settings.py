@@ -217,6 +217,8 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "mpt.celery.heartbeat", "schedule": 60.0},
     "outbox-sweep": {"task": "notifications.sweep_outbox", "schedule": 30.0},
     "reminders": {"task": "notifications.send_reminders", "schedule": 300.0},
+    # Guest lectures whose session has ended become "delivered"; the thank-you follows by reminder.
+    "lecturers-mark-delivered": {"task": "lecturers.mark_delivered", "schedule": 900.0},
 }
 
 # Thesis partner form: at most this many posts per address per window (seconds).
