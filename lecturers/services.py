@@ -392,6 +392,31 @@ def invitation_offer_new_times(*, invitation, slots: Sequence[SlotSpec], message
     return invitation
 
 
+def hold_session(invitation, slot):
+    """Book the guest-lecture session for `slot` through the timetable (no state change, no mail).
+
+    The session's title is the topic only: the lecturer is named in public only
+    with their consent. Raises SlotTaken naming each clash.
+    """
+    offering, lecturer = invitation.offering, invitation.lecturer
+    try:
+        session = session_create(
+            offering=offering, kind=SessionKind.GUEST_LECTURE, starts_at=slot.starts_at, ends_at=slot.ends_at,
+            room=slot.room, online_url=slot.online_url, teachers=[invitation.host],
+            cohorts=offering_cohorts(offering), title=invitation.topic[:200],
+            extra_resources=guest_resources(lecturer=lecturer, offering=offering), by=None,
+        )
+    except ClashError as error:
+        raise SlotTaken([clash.message for clash in error.clashes]) from None
+    invitation.session = session
+    invitation.chosen_slot = slot
+    invitation.answered_at = timezone.now()
+    invitation.link_expires_at = max(
+        invitation.link_expires_at or slot.ends_at, slot.ends_at + datetime.timedelta(days=LINK_AFTER_LECTURE)
+    )
+    return session
+
+
 @transaction.atomic
 def invitation_accept(*, invitation, slot, by=VIA_LINK) -> Invitation:
     """The lecturer takes one of the offered slots: invited → accepted.
@@ -415,23 +440,7 @@ def invitation_accept(*, invitation, slot, by=VIA_LINK) -> Invitation:
         raise InvalidTransition("That time is no longer offered. Choose one of the times shown.")
     if slot.starts_at <= timezone.now():
         raise SlotTaken(["That time has already passed."])
-    offering, lecturer = invitation.offering, invitation.lecturer
-    # The session's title is the topic only: the lecturer is named in public only with their consent.
-    try:
-        session = session_create(
-            offering=offering, kind=SessionKind.GUEST_LECTURE, starts_at=slot.starts_at, ends_at=slot.ends_at,
-            room=slot.room, online_url=slot.online_url, teachers=[invitation.host],
-            cohorts=offering_cohorts(offering), title=invitation.topic[:200],
-            extra_resources=guest_resources(lecturer=lecturer, offering=offering), by=None,
-        )
-    except ClashError as error:
-        raise SlotTaken([clash.message for clash in error.clashes]) from None
-    invitation.session = session
-    invitation.chosen_slot = slot
-    invitation.answered_at = timezone.now()
-    invitation.link_expires_at = max(
-        invitation.link_expires_at or slot.ends_at, slot.ends_at + datetime.timedelta(days=LINK_AFTER_LECTURE)
-    )
+    hold_session(invitation, slot)
     _transition(invitation, State.ACCEPTED, by=by, note=f"Chose {slot}.")
     when, where = mail.when_where(invitation)
     _to_lecturer(invitation, mail.ACCEPTED, "accepted", {"when": when, "where": where, "link": link_for(invitation)})
