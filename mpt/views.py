@@ -44,8 +44,8 @@ def _check_broker():
     if not settings.CELERY_BROKER_URL:
         return {"ok": True, "mode": "eager"}
     try:
-        with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        with celery_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
     except Exception as exc:
         return {"ok": False, "error": exc.__class__.__name__}
     return {"ok": True}
