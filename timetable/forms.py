@@ -62,16 +62,18 @@ class SessionForm(WhereMixin, SaveAnywayMixin, forms.Form):
     offering = OfferingChoiceField(queryset=ModuleOffering.objects.none(), label="Module offering")
     kind = forms.ChoiceField(choices=SessionKind.choices, label="Kind of session")
     title = forms.CharField(max_length=200, required=False, label="Topic", help_text="For example “Week 3: Open data”.")
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), help_text="For example 2027-02-02.")
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                           help_text="For example 2 February 2027 (2027-02-02).")
     start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), label="Starts at")
     end_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), label="Ends at")
     room = forms.ModelChoiceField(queryset=Room.objects.filter(is_active=True), required=False)
     online_url = forms.URLField(required=False, assume_scheme="https", label="Online link",
                                  help_text="Instead of a room.")
     teachers = TeacherChoiceField(queryset=get_user_model().objects.none(), required=False, label="Taught by",
-                                  widget=forms.SelectMultiple(attrs={"size": 5}))
+                                  widget=forms.CheckboxSelectMultiple)
     cohorts = forms.ModelMultipleChoiceField(queryset=Cohort.objects.none(), required=False,
-                                             widget=forms.SelectMultiple(attrs={"size": 4}))
+                                             widget=forms.CheckboxSelectMultiple,
+                                             help_text="Core modules book the whole cohort; optional ones do not.")
     expected_attendance = forms.IntegerField(
         min_value=1, required=False,
         help_text="Leave blank to count the students enrolled in its cohorts.",
@@ -113,9 +115,10 @@ class SeriesForm(WhereMixin, SaveAnywayMixin, forms.Form):
     online_url = forms.URLField(required=False, assume_scheme="https", label="Online link",
                                  help_text="Instead of a room.")
     teachers = TeacherChoiceField(queryset=get_user_model().objects.none(), required=False, label="Taught by",
-                                  widget=forms.SelectMultiple(attrs={"size": 5}))
+                                  widget=forms.CheckboxSelectMultiple)
     cohorts = forms.ModelMultipleChoiceField(queryset=Cohort.objects.none(), required=False,
-                                             widget=forms.SelectMultiple(attrs={"size": 4}))
+                                             widget=forms.CheckboxSelectMultiple,
+                                             help_text="Core modules book the whole cohort; optional ones do not.")
     expected_attendance = forms.IntegerField(min_value=1, required=False,
                                              help_text="Leave blank to count the students enrolled in its cohorts.")
     is_published = forms.BooleanField(required=False, initial=True, label="Show on the public timetable")
@@ -144,7 +147,7 @@ class SeriesEditForm(WhereMixin, SaveAnywayMixin, forms.Form):
     online_url = forms.URLField(required=False, assume_scheme="https", label="Online link",
                                  help_text="Instead of a room.")
     teachers = TeacherChoiceField(queryset=get_user_model().objects.none(), required=False, label="Taught by",
-                                  widget=forms.SelectMultiple(attrs={"size": 5}))
+                                  widget=forms.CheckboxSelectMultiple)
     title = forms.CharField(max_length=200, required=False, label="Topic")
 
     def __init__(self, *args, **kwargs):
@@ -200,14 +203,15 @@ class SessionFilter(django_filters.FilterSet):
     programme = django_filters.ModelChoiceFilter(
         queryset=Programme.objects.published(), to_field_name="slug",
         field_name="offering__module__placements__programme", distinct=True, empty_label="All programmes",
+        label="Programme",
     )
     module = django_filters.ModelChoiceFilter(
         queryset=Module.objects.published(), to_field_name="slug", field_name="offering__module",
-        empty_label="All modules",
+        empty_label="All modules", label="Module",
     )
     room = django_filters.ModelChoiceFilter(
         queryset=Room.objects.filter(is_active=True), to_field_name="slug", field_name="room",
-        empty_label="All rooms",
+        empty_label="All rooms", label="Room",
     )
 
     class Meta:

@@ -40,7 +40,8 @@ class Room(models.Model):
 
     @property
     def label(self):
-        return f"Room {self.name}"
+        """“Room B12” for a code, the name alone for “Lecture Theatre 1”."""
+        return self.name if " " in self.name.strip() else f"Room {self.name}"
 
 
 class SessionKind(models.TextChoices):

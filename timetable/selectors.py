@@ -65,7 +65,7 @@ class GridRow:
 GROUPINGS = {"room": "Room", "cohort": "Cohort", "staff": "Member of staff"}
 
 
-def week_grid(sessions, monday, zone, *, by):
+def week_grid(sessions, monday, zone, *, by, rooms=()):
     """Rows (one per room / cohort / member of staff) by days, each cell the sessions of that day."""
     days = week_days(sessions, monday, zone, weekend=False)
     n = len(days)
@@ -76,6 +76,8 @@ def week_grid(sessions, monday, zone, *, by):
             rows[key] = GridRow(key, label, [Day(d.date) for d in days])
         return rows[key]
 
+    for room in rooms:  # every bookable room gets a row, so staff can add into an empty one
+        row_for(room.pk, room.name)
     for session in sessions:
         index = (local(session.starts_at, zone).date() - monday).days
         if index >= n:

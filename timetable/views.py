@@ -83,12 +83,13 @@ def week(request):
     monday = week_monday(request.GET.get("week"), zone)
     start, end = week_bounds(monday, zone)
     sessions = list(filterset.qs.between(start, end).for_listing().order_by("starts_at", "pk"))
-    as_list = request.GET.get("view") == "list"
+    # No choice made: the list on small screens, the grid on wide ones (CSS picks).
+    mode = request.GET.get("view") if request.GET.get("view") in ("grid", "list") else "auto"
     context = {
         "filterset": filterset,
         "days": selectors.week_days(sessions, monday, zone),
         "session_count": len(sessions),
-        "as_list": as_list,
+        "mode": mode,
         "zone": zone,
         "zone_label": zone_label(zone),
         "grid_query": _query_with(request, view="grid"),
@@ -262,7 +263,8 @@ def staff_week(request):
     monday = week_monday(request.GET.get("week"), zone)
     start, end = week_bounds(monday, zone)
     sessions = list(selectors.sessions_between(start, end, public=False))
-    days, rows = selectors.week_grid(sessions, monday, zone, by=by)
+    rooms = list(Room.objects.filter(is_active=True).only("pk", "name")) if by == "room" else ()
+    days, rows = selectors.week_grid(sessions, monday, zone, by=by, rooms=rooms)
     nav = _week_nav(monday)
     context = {
         "by": by, "groupings": GROUPINGS.items(), "days": days, "rows": rows, "session_count": len(sessions),
