@@ -30,16 +30,16 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 __all__ = [
-    "ReviewSetup",
-    "RubricCriterion",
-    "ReviewerConflict",
-    "ReviewAssignment",
-    "Review",
-    "ReviewScore",
-    "ReviewSummary",
-    "InterviewSlot",
-    "DocumentAccess",
     "ApplicationEnrolment",
+    "DocumentAccess",
+    "InterviewSlot",
+    "Review",
+    "ReviewAssignment",
+    "ReviewScore",
+    "ReviewSetup",
+    "ReviewSummary",
+    "ReviewerConflict",
+    "RubricCriterion",
 ]
 
 
@@ -219,6 +219,9 @@ class ReviewScore(models.Model):
             models.UniqueConstraint(fields=["review", "criterion"], name="score_once_per_criterion"),
             models.CheckConstraint(condition=Q(value__gte=1, value__lte=10), name="score_value_1_to_10"),
         ]
+
+    def __str__(self):
+        return f"{self.criterion_id}: {self.value}"
 
 
 class ReviewSummary(models.Model):

@@ -15,7 +15,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("staff/outbox/", include("notifications.urls")),
     path("", include("curriculum.urls")),
-    path("apply/", include("admissions.urls")),
+    path("", include("admissions.root_urls")),
     path("", include("theses.urls")),
     path("", include("timetable.urls")),
     path("api/v1/timetable/", include("timetable.api_urls")),

@@ -99,3 +99,8 @@ CASES = [
     UrlCase("admissions:reference-upload", PUBLIC, kwargs=_reference),
 ]
 
+
+
+from admissions.tests.review_url_cases import REVIEW_CASES  # noqa: E402
+
+CASES += REVIEW_CASES
