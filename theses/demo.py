@@ -123,6 +123,22 @@ COMPLETED = ("rent-repair-tracker", "Rent repair tracker", "civic-signal", "staf
              "Tenants of two housing associations.",
              "Photos may show people; tenants are asked to avoid faces and can delete any photo.")
 
+NEXT_YEAR = [
+    ("flood-warning-sign-up", "Flood warnings people actually get", "northgate-borough-council", "m.chen@example.org",
+     2, "students", 1, 1,
+     "Residents in flood-risk streets miss warnings because sign-up needs an account with three agencies.",
+     "One sign-up page that registers a phone number with every warning service for that street.",
+     "Residents of 1,400 homes in flood-risk streets, and the council's emergency planners.",
+     "Phone numbers and addresses: shared only with the warning services, deleted on request, "
+     "with a privacy notice written for the residents."),
+    ("volunteer-rota", "A volunteer rota that fills itself", "riverside-food-bank", "staff@example.org",
+     1, "teams", 2, 3,
+     "Shift gaps are found the night before; the coordinator phones round for hours.",
+     "A rota where volunteers claim shifts by text and gaps are offered to the right people first.",
+     "Volunteers, the coordinator, and families who find the doors open.",
+     "Volunteers' phone numbers and availability; kept while they volunteer and deleted a year after."),
+]
+
 EXTRA_STUDENTS = [
     ("aisha.khan@example.org", "Aisha Khan"), ("ben.oduya@example.org", "Ben Oduya"),
     ("chloe.martin@example.org", "Chloé Martin"), ("dev.patel@example.org", "Dev Patel"),
@@ -247,6 +263,20 @@ def seed_demo_theses(*, password, stdout):
                         "ethics check, and book your first user interviews this month.",
             "feedback_by": assignment.proposal.supervisor, "feedback_at": milestone.due_at + datetime.timedelta(days=3),
         })
+
+    # Next year's cohort already has open proposals, for prospective students to read.
+    next_cohort = (Cohort.objects.filter(programme=cohort.programme, mode=cohort.mode,
+                                         academic_year__starts_on__gt=cohort.academic_year.starts_on)
+                   .order_by("academic_year__starts_on").first())
+    for (slug, title, partner, sup, capacity, unit, tmin, tmax, problem, tool, who, privacy) in NEXT_YEAR:
+        Proposal.objects.get_or_create(slug=slug, defaults={
+            "title": title, "problem": problem, "tool": tool, "beneficiaries": who, "data_privacy": privacy,
+            "skills": "Web development; data analysis", "partner": partners.get(partner),
+            "source": Proposal.Source.PARTNER if partner else Proposal.Source.STAFF,
+            "supervisor": staff.get(sup, fallback), "cohort": next_cohort or cohort,
+            "capacity": capacity, "capacity_unit": unit, "team_min": tmin, "team_max": tmax,
+            "status": Proposal.Status.OPEN if next_cohort else Proposal.Status.APPROVED,
+            "approved_by": fallback, "approved_at": timezone.now()})
 
     slug, title, partner, sup, problem, tool, who, privacy = COMPLETED
     done, _ = Proposal.objects.get_or_create(slug=slug, defaults={

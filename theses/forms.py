@@ -10,6 +10,14 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 5: "5th"}
 
 
+class Radios(forms.RadioSelect):
+    template_name = "theses/widgets/choices.html"
+
+
+class Checkboxes(forms.CheckboxSelectMultiple):
+    template_name = "theses/widgets/choices.html"
+
+
 def staff_users():
     return get_user_model().objects.filter(groups__name=str(Role.STAFF), is_active=True).order_by("full_name")
 
@@ -46,7 +54,7 @@ class PartnerProposalForm(TeamSizeMixin, forms.Form):
 
     name = forms.CharField(label="Organisation name", max_length=200)
     kind = forms.ChoiceField(label="Kind of organisation", choices=Partner.Kind.choices,
-                             widget=forms.RadioSelect)
+                             widget=Radios)
     contact_name = forms.CharField(label="Your name", max_length=200)
     contact_email = forms.EmailField(label="Your email address",
                                      help_text="We send a confirmation here, and write to you about the project.")
@@ -68,7 +76,7 @@ class PartnerProposalForm(TeamSizeMixin, forms.Form):
     capacity = forms.IntegerField(label="How many", min_value=1, max_value=30, initial=1,
                                   help_text=PROPOSAL_HELP["capacity"])
     capacity_unit = forms.ChoiceField(label="Counted in", choices=Proposal.CapacityUnit.choices,
-                                      initial="students", widget=forms.RadioSelect)
+                                      initial="students", widget=Radios)
     team_min = forms.IntegerField(label="Smallest team", min_value=1, max_value=10, initial=1,
                                   help_text=PROPOSAL_HELP["team_min"])
     team_max = forms.IntegerField(label="Largest team", min_value=1, max_value=10, initial=1,
@@ -125,7 +133,7 @@ class PreferencesForm(forms.Form):
         self.fields["teammates"] = forms.MultipleChoiceField(
             label="Teammates you would like to work with", required=False,
             choices=[(str(u.pk), u.full_name or u.email) for u in classmates],
-            widget=forms.CheckboxSelectMultiple,
+            widget=Checkboxes,
             help_text="Optional. Staff see this when they adjust the allocation; it is not a promise.",
         )
 
@@ -162,7 +170,7 @@ class MilestonesForm(forms.Form):
 
 class RunForm(forms.Form):
     objective = forms.ChoiceField(
-        label="Objective", widget=forms.RadioSelect, choices=AllocationRun.Objective.choices,
+        label="Objective", widget=Radios, choices=AllocationRun.Objective.choices,
         initial=AllocationRun.Objective.MIN_COST,
     )
 

@@ -21,6 +21,13 @@ def open_proposals():
             .select_related("partner", "supervisor").order_by("title", "id"))
 
 
+def projects_under_way():
+    return (Proposal.objects.public()
+            .filter(status__in=[Proposal.Status.ALLOCATED, Proposal.Status.IN_PROGRESS])
+            .filter(Q(partner__isnull=True) | Q(partner__approved=True))
+            .select_related("partner").order_by("title", "id"))
+
+
 def showcase_entries():
     return (ShowcaseEntry.objects.filter(published=True, proposal__status=Proposal.Status.COMPLETED)
             .select_related("proposal__partner")
@@ -30,6 +37,12 @@ def showcase_entries():
 def public_proposal(slug):
     return (Proposal.objects.public().select_related("partner", "supervisor", "cohort")
             .filter(slug=slug).first())
+
+
+def proposal_counts():
+    """{status: count} for the staff overview."""
+    counts = dict(Proposal.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return [(value, label, counts.get(value, 0)) for value, label in Proposal.Status.choices]
 
 
 def staff_proposals():
@@ -70,8 +83,8 @@ def run_detail(run):
     unplaced_ids = [u["student"] for u in run.unplaced]
     users = get_user_model().objects.in_bulk(unplaced_ids)
     unplaced = [{"student": users.get(u["student"]), "reason": u["reason"]} for u in run.unplaced]
-    proposals = list(Proposal.objects.filter(cohort_id=run.round.cohort_id,
-                                             status__in=[Proposal.Status.OPEN, Proposal.Status.ALLOCATED])
+    proposals = list(Proposal.objects.filter(cohort_id=run.round.cohort_id, status__in=[
+        Proposal.Status.OPEN, Proposal.Status.ALLOCATED, Proposal.Status.IN_PROGRESS])
                      .select_related("supervisor").order_by("title", "id"))
     load = {}
     for a in assignments:

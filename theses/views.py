@@ -69,6 +69,7 @@ def index(request):
     page = Paginator(selectors.open_proposals(), 20).get_page(request.GET.get("page"))
     return render(request, "theses/index.html", {
         "page": page, "proposals": page.object_list, "showcase": list(selectors.showcase_entries()[:12]),
+        "under_way": list(selectors.projects_under_way()[:12]),
     })
 
 
@@ -162,14 +163,20 @@ def preferences(request):
                      .select_related("partner", "supervisor").order_by("title", "id"))
     classmates = list(User.objects.filter(enrolments__cohort=cohort, enrolments__status=Enrolment.Status.ACTIVE)
                       .exclude(pk=request.user.pk).order_by("full_name", "id"))
-    plist = cohort.thesis_preference_lists.filter(student=request.user).prefetch_related("choices", "teammates").first()
+    plist = (cohort.thesis_preference_lists.filter(student=request.user)
+             .prefetch_related("choices__proposal", "teammates").first())
     initial = {}
     if plist:
         initial = {f"choice_{c.rank}": str(c.proposal_id) for c in plist.choices.all()}
         initial["teammates"] = [str(u.pk) for u in plist.teammates.all()]
     form = PreferencesForm(request.POST or None, initial=initial, proposals=proposals, classmates=classmates)
     closed = timezone.now() > round_.preferences_close_at
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and closed:
+        form.is_valid()
+        form.add_error(None, "Preferences closed on "
+                       f"{timezone.localtime(round_.preferences_close_at):%A %-d %B %Y at %H:%M}. "
+                       "Ask the thesis coordinator if you need to change them.")
+    elif request.method == "POST" and form.is_valid():
         try:
             services.preferences_submit(
                 student=request.user, cohort=cohort, proposal_ids=form.ranked_ids(request.POST),
@@ -183,6 +190,8 @@ def preferences(request):
             return redirect("theses:student-home")
     return render(request, "theses/preferences.html", {
         "form": form, "proposals": proposals, "round": round_, "closed": closed,
+        "saved": list(plist.choices.all()) if plist else [],
+        "saved_teammates": list(plist.teammates.all()) if plist else [],
         "choice_fields": [form[f"choice_{n}"] for n in range(1, 6)],
     })
 
@@ -302,7 +311,7 @@ def staff_index(request):
     return render(request, "theses/staff_index.html", {
         "page": page, "proposals": page.object_list, "status": status, "q": q,
         "statuses": Proposal.Status.choices, "rounds": list(selectors.rounds()),
-        "awaiting_me": list(awaiting_me),
+        "awaiting_me": list(awaiting_me), "counts": selectors.proposal_counts(),
     })
 
 

@@ -85,9 +85,11 @@ def test_the_public_index_costs_the_same_queries_whatever_the_data_size(client, 
         entry = ShowcaseEntry.objects.create(proposal=done, summary="It **works**.", published=True,
                                              published_at=timezone.now())
         entry.consenting_members.add(UserFactory())
-    with django_assert_num_queries(4):
+        ProposalFactory(status="in_progress", from_partner=True)
+    with django_assert_num_queries(5):
         response = client.get(reverse("theses:index"))
     assert len(response.context["proposals"]) == n
+    assert len(response.context["under_way"]) == n
     assert len(response.context["showcase"]) == n
     assert "<strong>works</strong>" in response.content.decode()
 
@@ -112,7 +114,7 @@ def test_staff_index_costs_the_same_queries_whatever_the_data_size(client, djang
         ThesisRoundFactory()
     client.force_login(staff)
     client.get(reverse("theses:staff-index"))  # warm the session
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(reverse("theses:staff-index"))
     assert len(response.context["proposals"]) == n
 
