@@ -54,5 +54,6 @@ def render_slot(slot, request, **objects):
     for panel in panels_for(slot):
         context = panel.context(request=request, **objects)
         if context is not None:
-            parts.append(render_to_string(panel.template, context, request=request))
+            html = render_to_string(panel.template, context, request=request)
+            parts.append(f'<div class="mpt-panel">{html}</div>')
     return "".join(parts)

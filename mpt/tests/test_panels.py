@@ -23,7 +23,7 @@ def test_panels_render_in_order_and_skip_those_with_nothing_to_show(slot, tmp_pa
     request = RequestFactory().get("/")
     html = Template('{% panels "test_slot" thing=3 %}').render(Context({"request": request}))
 
-    assert html == "A=3;B=6;"
+    assert html == '<div class="mpt-panel">A=3;</div><div class="mpt-panel">B=6;</div>'
 
 
 def test_a_slot_with_no_panels_renders_nothing(slot):
