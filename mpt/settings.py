@@ -212,6 +212,11 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing gives up within a second when the broker is down, instead of
+# stalling the request for several: the outbox sweeper sends what was missed.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5, "socket_connect_timeout": 2,
+}
 # One schedule for every periodic job (Celery beat).
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "mpt.celery.heartbeat", "schedule": 60.0},

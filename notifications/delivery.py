@@ -53,6 +53,21 @@ def delivery_backend():
     return settings.MPT_DELIVERY_EMAIL_BACKEND
 
 
+LOCMEM_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def delivers_in_process():
+    """Deliver in this process rather than through the broker?
+
+    With no broker (development), yes. With the locmem transport (tests), yes
+    too, broker or not: locmem keeps mail in this process's memory
+    (django.core.mail.outbox), where a worker elsewhere could never put it.
+    """
+    from .tasks import deliver_email
+
+    return deliver_email.app.conf.task_always_eager or delivery_backend() == LOCMEM_BACKEND
+
+
 @dataclass(frozen=True)
 class Outcome:
     state: str  # sent, failed, retry, skipped
@@ -156,7 +171,7 @@ def _record_failure(email, *, permanent, answer):
         dispatched_at=now,
         updated_at=now,
     )
-    if not settings.CELERY_TASK_ALWAYS_EAGER:
+    if not delivers_in_process():
         from .tasks import deliver_email
 
         try:
@@ -179,7 +194,9 @@ def outbox_sweep(*, now=None, limit=1000) -> dict:
     stuck_after = timedelta(seconds=_setting("MPT_OUTBOX_STUCK_AFTER", 600))
     grace = timedelta(seconds=_setting("MPT_OUTBOX_DISPATCH_GRACE", 30))
     redispatch_after = timedelta(seconds=_setting("MPT_OUTBOX_REDISPATCH_AFTER", 600))
-    requeued = OutboundEmail.objects.filter(state=State.SENDING, claimed_at__lt=now - stuck_after).update(
+    stuck = OutboundEmail.objects.filter(state=State.SENDING, claimed_at__lt=now - stuck_after)
+    stuck_ids = list(stuck.values_list("pk", flat=True)[:limit])
+    requeued = stuck.filter(pk__in=stuck_ids).update(
         state=State.QUEUED,
         dispatched_at=None,
         send_after=None,
@@ -189,12 +206,15 @@ def outbox_sweep(*, now=None, limit=1000) -> dict:
     ids = list(
         OutboundEmail.objects.due(now)
         .filter(
-            Q(dispatched_at__isnull=True, queued_at__lte=now - grace)
+            Q(pk__in=stuck_ids)
+            | Q(dispatched_at__isnull=True, queued_at__lte=now - grace)
             | Q(dispatched_at__isnull=True, send_after__isnull=False)
             | Q(dispatched_at__lt=now - redispatch_after)
         )
         .order_by("queued_at")
         .values_list("pk", flat=True)[:limit]
     )
+    if ids:
+        OutboundEmail.objects.filter(pk__in=ids).update(dispatched_at=now)
     dispatched = dispatch(ids) if ids else 0
     return {"requeued": requeued, "due": len(ids), "dispatched": dispatched}

@@ -10,6 +10,7 @@ becomes a link to itself.
 
 import html
 import re
+import threading
 from dataclasses import dataclass
 
 import markdown
@@ -78,6 +79,16 @@ def render(*, subject, body, context, purpose, send_html=True):
     return Rendered(subject=rendered_subject, body_text=body_text, body_html=body_html)
 
 
+_local = threading.local()
+
+
+def _markdown():
+    # Building a Markdown instance costs more than converting a short mail: keep one per thread.
+    if not hasattr(_local, "md"):
+        _local.md = markdown.Markdown(extensions=["sane_lists"])
+    return _local.md
+
+
 def render_html(body, values):
     # Placeholders become inert tokens first, so Markdown never sees user text;
     # the escaped values go in after sanitising.
@@ -92,7 +103,7 @@ def render_html(body, values):
         return key
 
     marked = PLACEHOLDER.sub(to_token, body)
-    markup = markdown.markdown(html.escape(marked, quote=False), extensions=["sane_lists"])
+    markup = _markdown().reset().convert(html.escape(marked, quote=False))
     markup = nh3.clean(markup, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"})
     for key, value in tokens.items():
         markup = markup.replace(key, value)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from .models import EmailTemplate, OutboundEmail, OutboundEmailObject
@@ -165,6 +166,9 @@ def store_email(
         recipient=recipient,
         send_after=send_after,
         queued_at=None if staged else now,
+        # Stamped now, cleared again if the broker refuses the task: null means
+        # "the sweeper must dispatch it", and the request saves an UPDATE.
+        dispatched_at=now if not staged and (send_after is None or send_after <= now) else None,
     )
     try:
         with transaction.atomic():
@@ -185,7 +189,7 @@ def store_email(
     ]
     if objects:
         OutboundEmailObject.objects.bulk_create(objects, ignore_conflicts=True)
-    if email.state == State.QUEUED and (send_after is None or send_after <= now):
+    if email.dispatched_at is not None:
         dispatch_on_commit([email.pk])
     return email
 
@@ -196,6 +200,7 @@ def dispatch_on_commit(ids):
 
 
 def dispatch(ids):
+    ids = list(ids)
     """Hand delivery tasks to the broker; rows it cannot take wait for the sweeper.
 
     Never raises for a broker outage: the event that queued the mail has
@@ -203,19 +208,23 @@ def dispatch(ids):
     """
     from kombu.exceptions import OperationalError
 
+    from .delivery import delivers_in_process
     from .tasks import deliver_email
 
-    handed = []
+    if delivers_in_process():
+        for pk in ids:
+            deliver_email.apply((pk,), throw=True)
+        return len(ids)
+    handed = 0
     for pk in ids:
         try:
             deliver_email.apply_async((pk,), retry=False)
         except (OperationalError, OSError) as error:
-            logger.warning("broker unavailable, %d mail(s) left for the sweeper: %s", len(ids) - len(handed), error)
+            logger.warning("broker unavailable, %d mail(s) left for the sweeper: %s", len(ids) - handed, error)
+            OutboundEmail.objects.filter(pk__in=ids[handed:]).update(dispatched_at=None)
             break
-        handed.append(pk)
-    if handed:
-        OutboundEmail.objects.filter(pk__in=handed).update(dispatched_at=timezone.now())
-    return len(handed)
+        handed += 1
+    return handed
 
 
 # --- Staff actions on mail ---------------------------------------------------
@@ -238,11 +247,16 @@ def email_bulk_release(*, ids: Iterable[int], by) -> int:
             .filter(pk__in=list(ids), state=State.STAGED)
             .values_list("pk", flat=True)
         )
+        due_now = Q(send_after__isnull=True) | Q(send_after__lte=now)
         count = OutboundEmail.objects.filter(pk__in=pks, state=State.STAGED).update(
-            state=State.QUEUED, queued_at=now, released_by=by, updated_at=now
+            state=State.QUEUED,
+            queued_at=now,
+            released_by=by,
+            updated_at=now,
+            # Scheduled mail is left for the sweeper to dispatch when it comes due.
+            dispatched_at=Case(When(due_now, then=Value(now)), default=None),
         )
-        due = OutboundEmail.objects.due(now).filter(pk__in=pks).values_list("pk", flat=True)
-        dispatch_on_commit(due)
+        dispatch_on_commit(OutboundEmail.objects.filter(due_now, pk__in=pks).values_list("pk", flat=True))
     return count
 
 
@@ -267,7 +281,7 @@ def email_retry(*, email: OutboundEmail, by) -> OutboundEmail:
             attempts=0,
             send_after=None,
             queued_at=now,
-            dispatched_at=None,
+            dispatched_at=now,
             failed_at=None,
             released_by=by,
             updated_at=now,
