@@ -28,6 +28,23 @@ def register():
         ),
     )
     register_purpose(
+        "theses.partner_proposal_open",
+        label="Partner proposal open to students",
+        group=GROUP,
+        kind=Kind.INFORMATION,
+        placeholders={"name": "The contact's name", "title": "The project's title",
+                      "link": "The project's public page"},
+        sample_context={"name": "Amira Haddad", "title": "Food bank stock tracker",
+                        "link": "https://mpt.example.ac.uk/theses/projects/food-bank-stock-tracker/"},
+        subject="Students can now choose your project: {title}",
+        body=(
+            "Hello {name},\n\nWe have approved “{title}” and students can now choose it. "
+            "It is shown publicly here:\n\n{link}\n\n"
+            "Once projects are allocated we will tell you who will work on it and introduce their supervisor.\n\n"
+            "Questions: {support_email}\n"
+        ),
+    )
+    register_purpose(
         "theses.student_proposal_to_approve",
         label="A student asks a supervisor to approve their project",
         group=GROUP,

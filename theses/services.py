@@ -164,10 +164,19 @@ def proposal_approve(*, proposal: Proposal, by, open_now: bool = False) -> Propo
 
 
 def _open(proposal):
+    """Side effects: status open; the partner (if any) is told students can choose it."""
     if proposal.cohort_id is None or proposal.supervisor_id is None:
         raise InvalidState("Give the proposal a cohort and a supervisor before opening it.")
     proposal.status = Status.OPEN
     proposal.save(update_fields=["status"])
+    if proposal.partner_id:
+        partner = Partner.objects.get(pk=proposal.partner_id)
+        queue_email(
+            purpose="theses.partner_proposal_open", to=[partner.contact_email],
+            context={"name": partner.contact_name, "title": proposal.title,
+                     "link": settings.SITE_URL + proposal.get_absolute_url()},
+            idempotency_key=f"theses:proposal:{proposal.pk}:open", subject_objects=[proposal],
+        )
 
 
 def proposal_open(*, proposal: Proposal, by) -> Proposal:

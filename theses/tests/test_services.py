@@ -56,6 +56,9 @@ def test_staff_approve_and_open_a_partner_proposal_makes_it_and_the_partner_publ
     assert proposal.status == Proposal.Status.OPEN
     assert Partner.objects.get().approved is True
     assert list(Proposal.objects.public()) == [proposal]
+    told = OutboundEmail.objects.get(purpose="theses.partner_proposal_open")
+    assert told.to == ["amira@riverside.example.org"]
+    assert proposal.get_absolute_url() in told.body_text
 
 
 def test_a_student_cannot_approve_a_proposal_and_nothing_changes():
