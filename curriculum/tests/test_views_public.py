@@ -192,15 +192,23 @@ def test_public_pages_are_cached_until_something_is_published(client):
     Module.objects.filter(pk=module.pk).update(summary="Sneaky change.")
     assert "Original summary." in client.get(module.get_absolute_url()).content.decode()
 
-    # A saved draft changes nothing public; publishing invalidates the cache.
+    # A saved draft is not public; publishing invalidates the cache and shows it.
     data = {**working_snapshot(Module.objects.get(pk=module.pk)), "summary": "Published summary."}
     services.module_save_draft(module=module, data=data, expected_version=module.version, by=editor)
-    assert "Original summary." in client.get(module.get_absolute_url()).content.decode()
+    assert "Published summary." not in client.get(module.get_absolute_url()).content.decode()
     services.module_publish(module=module, by=editor)
     page = client.get(module.get_absolute_url()).content.decode()
     assert "Published summary." in page
     catalogue = client.get("/modules/").content.decode()
     assert "Published summary." in catalogue
+
+
+def test_any_save_of_catalogue_rows_invalidates_the_cache(client):
+    module = full_module(summary="Before the admin edit.")
+    assert "Before the admin edit." in client.get(module.get_absolute_url()).content.decode()
+    module.summary = "After the admin edit."
+    module.save()  # as the admin site or another app would
+    assert "After the admin edit." in client.get(module.get_absolute_url()).content.decode()
 
 
 def test_a_cached_page_costs_no_catalogue_queries(client, monkeypatch):
