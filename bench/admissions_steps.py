@@ -16,8 +16,10 @@ the request.
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -58,13 +60,13 @@ STEPS = {
 
 def percentile(values, fraction):
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def run(rounds):
+    from accounts.tests.factories import UserFactory
     from admissions.models import Application, IntakeQuestion
     from admissions.tests.factories import IntakeFactory, IntakeQuestionFactory, PrivacyNoticeFactory, pdf_bytes
-    from accounts.tests.factories import UserFactory
 
     PrivacyNoticeFactory()
     intake = IntakeFactory(required_documents=["cv"])
@@ -104,12 +106,13 @@ def main():
     parser.add_argument("--rounds", type=int, default=50)
     args = parser.parse_args()
     setup_test_environment()
-    settings.PRIVATE_STORAGE_ROOT = Path("/tmp/mpt-bench-private")
+    settings.PRIVATE_STORAGE_ROOT = Path(tempfile.mkdtemp(prefix="mpt-bench-"))
     old = setup_databases(verbosity=0, interactive=False)
     try:
         timings, pdf_size = run(args.rounds)
     finally:
         teardown_databases(old, verbosity=0)
+        shutil.rmtree(settings.PRIVATE_STORAGE_ROOT, ignore_errors=True)
     engine = connection.vendor
     broker = "broker " + ("set: mail queued" if settings.CELERY_BROKER_URL else "unset: eager (dev only)")
     print(f"Admissions step saves, {args.rounds} applicants, database {engine}, {broker}")
