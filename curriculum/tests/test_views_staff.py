@@ -214,3 +214,31 @@ def test_a_programme_whose_credits_do_not_add_up_cannot_be_published(client):
     assert "cannot be published: Core modules (0 credits)" in text_of(response)
     programme.refresh_from_db()
     assert programme.status == PublicationStatus.DRAFT
+
+
+def _count(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_staff_pages_cost_the_same_queries_at_two_sizes(client):
+    client.force_login(staff_user())
+    small, large = full_module(), full_module()
+    small.prerequisites.add(ModuleFactory())
+    large.prerequisites.add(ModuleFactory())
+    client.post(edit_url(small), edit_post_data(small, summary="One edit"))  # both have unpublished changes
+    for _ in range(4):
+        full_module()
+        large.prerequisites.add(ModuleFactory())
+        client.post(edit_url(large), edit_post_data(large, summary=f"Edit {large.revisions.count()}"))
+        large.refresh_from_db()
+    for name in ("staff-module-detail", "staff-module-history", "staff-module-preview", "staff-module-edit"):
+        counts = [_count(client, reverse(f"curriculum:{name}", args=[m.pk])) for m in (small, large)]
+        assert counts[0] == counts[1], name
+    first = _count(client, reverse("curriculum:staff-module-list"))
+    ModuleFactory.create_batch(5)
+    assert _count(client, reverse("curriculum:staff-module-list")) == first
