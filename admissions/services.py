@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.roles import Role
 from notifications.services import queue_email
@@ -178,12 +179,22 @@ def application_save_answers(*, application, answers, complete, expected_version
         _claim_version(
             application, expected_version, completed_steps=_completed(application, "questions", complete)
         )
+        existing = {a.question_id: a for a in Answer.objects.filter(application=application)}
+        to_update, to_create = [], []
         for question, (text, selected) in answers.items():
             if question.intake_id != application.intake_id:
                 raise PermissionDenied
-            Answer.objects.update_or_create(
-                application=application, question=question, defaults={"text": text, "selected": selected}
-            )
+            answer = existing.get(question.pk)
+            if answer is None:
+                to_create.append(Answer(application=application, question=question, text=text, selected=selected))
+            else:
+                answer.text, answer.selected = text, selected
+                to_update.append(answer)
+        # One statement each, whatever the number of questions.
+        if to_update:
+            Answer.objects.bulk_update(to_update, ["text", "selected"])
+        if to_create:
+            Answer.objects.bulk_create(to_create)
     return application
 
 
@@ -194,12 +205,20 @@ def application_save_referees(*, application, referees, complete, expected_versi
         _claim_version(
             application, expected_version, completed_steps=_completed(application, "referees", complete)
         )
+        existing = {r.order: r for r in Referee.objects.filter(application=application)}
+        to_update, to_create = [], []
         for data in referees:
-            Referee.objects.update_or_create(
-                application=application,
-                order=data["order"],
-                defaults={"name": data["name"], "relationship": data["relationship"], "email": data["email"]},
-            )
+            referee = existing.get(data["order"])
+            if referee is None:
+                to_create.append(Referee(application=application, **data))
+            else:
+                referee.name, referee.relationship, referee.email = data["name"], data["relationship"], data["email"]
+                to_update.append(referee)
+        # With their history rows: a referee's details are part of the audit trail.
+        if to_update:
+            bulk_update_with_history(to_update, Referee, ["name", "relationship", "email"], default_user=by)
+        if to_create:
+            bulk_create_with_history(to_create, Referee, default_user=by)
     return application
 
 
