@@ -344,3 +344,92 @@ def test_student_home_without_a_cohort_says_what_to_do(client):
     EnrolmentFactory(student=student)  # a cohort with no thesis round
     client.force_login(student)
     assert "not in a cohort with a thesis round yet" in client.get(reverse("theses:student-home")).content.decode()
+
+
+def test_a_supervisor_orders_their_applicants_and_the_stable_run_follows_it(client, django_capture_on_commit_callbacks):
+    round_, (first, second) = cohort_with_students(2)
+    supervisor = UserFactory(roles=[Role.STAFF])
+    project = ProposalFactory(cohort=round_.cohort, capacity=1, supervisor=supervisor)
+    for s in (first, second):
+        services.preferences_submit(student=s, cohort=round_.cohort, proposal_ids=[project.pk], by=s)
+    client.force_login(supervisor)
+    page = client.get(reverse("theses:staff-ranking", args=[round_.pk]))
+    assert [s for s, _ in page.context["rows"]] == sorted([first, second], key=lambda u: (u.full_name, u.pk))
+    same = client.post(reverse("theses:staff-ranking", args=[round_.pk]),
+                       {f"rank_{first.pk}": "1", f"rank_{second.pk}": "1"})
+    assert "Give each student a different place." in same.content.decode()
+    client.post(reverse("theses:staff-ranking", args=[round_.pk]), {f"rank_{second.pk}": "1", f"rank_{first.pk}": "2"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("theses:run-create", args=[round_.pk]), {"objective": "stable"})
+    run = AllocationRun.objects.get()
+    assert list(run.assignments.values_list("student_id", flat=True)) == [second.pk]
+
+
+def test_staff_set_milestone_dates_and_students_see_them(client):
+    round_, (student,) = cohort_with_students(1)
+    staff = UserFactory(roles=[Role.STAFF])
+    client.force_login(staff)
+    response = client.post(reverse("theses:staff-milestones", args=[round_.pk]),
+                           {"interim": "2027-03-12T17:00", "final": "2027-08-27T17:00"})
+    assert response.status_code == 302
+    assert sorted(round_.milestones.values_list("kind", flat=True)) == ["final", "interim"]
+    client.force_login(student)
+    body = client.get(reverse("theses:student-home")).content.decode()
+    assert "Friday 12 March 2027, 17:00" in body and "Friday 27 August 2027, 17:00" in body
+
+
+def test_staff_start_a_round_for_a_cohort(client):
+    cohort = EnrolmentFactory().cohort
+    client.force_login(UserFactory(roles=[Role.STAFF]))
+    response = client.post(reverse("theses:staff-round-create"), {
+        "cohort": cohort.pk, "preferences_close_at": "2027-01-15T12:00", "default_supervisor_capacity": "4"})
+    assert response.status_code == 302
+    assert cohort.thesis_round.default_supervisor_capacity == 4
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_student_home_costs_the_same_queries_whatever_the_data_size(client, django_assert_num_queries, n, published):
+    round_, student, _, projects, _, _, _ = published
+    kinds = ["proposal", "ethics", "final", "showcase"][: n]
+    for kind in kinds:
+        m = MilestoneFactory(round=round_, kind=kind)
+        Submission.objects.create(milestone=m, student=student, proposal=projects[0], submitted_at=timezone.now(),
+                                  repository_url="https://example.org/r")
+    client.force_login(student)
+    client.get(reverse("theses:student-home"))
+    with django_assert_num_queries(13):
+        response = client.get(reverse("theses:student-home"))
+    assert len(response.context["milestones"]) == n + 1
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_round_and_submissions_pages_cost_the_same_queries_whatever_the_data_size(
+        client, django_assert_num_queries, n):
+    round_, students = cohort_with_students(n)
+    staff = UserFactory(roles=[Role.STAFF])
+    milestone = MilestoneFactory(round=round_)
+    for s in students:
+        p = ProposalFactory(cohort=round_.cohort)
+        services.preferences_submit(student=s, cohort=round_.cohort, proposal_ids=[p.pk], by=s)
+        Submission.objects.create(milestone=milestone, student=s, proposal=p, submitted_at=timezone.now(),
+                                  repository_url="https://example.org/r")
+        AllocationRun.objects.create(round=round_, objective="min_cost", created_by=staff)
+    client.force_login(staff)
+    client.get(reverse("theses:staff-round", args=[round_.pk]))
+    with django_assert_num_queries(10):
+        response = client.get(reverse("theses:staff-round", args=[round_.pk]))
+    assert len(response.context["runs"]) == n
+    with django_assert_num_queries(6):
+        response = client.get(reverse("theses:staff-submissions", args=[round_.pk]))
+    assert len(response.context["submissions"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_a_proposal_page_costs_the_same_queries_whatever_the_team_size(client, django_assert_num_queries, n):
+    proposal = ProposalFactory(status="completed", from_partner=True)
+    entry = ShowcaseEntry.objects.create(proposal=proposal, summary="Done.", published=True,
+                                         published_at=timezone.now())
+    entry.consenting_members.add(*[UserFactory() for _ in range(n)])
+    with django_assert_num_queries(3):
+        response = client.get(proposal.get_absolute_url())
+    assert response.content.decode().count("Built by") == 1
