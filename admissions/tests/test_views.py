@@ -599,3 +599,14 @@ def test_home_and_programme_panels_show_the_next_deadline():
     request.user = UserFactory()
     html = render_slot("home", request)
     assert intake.title in html and "Apply now" in html
+
+
+def test_uploads_still_check_the_csrf_token():
+    from django.test import Client
+
+    application = ApplicationFactory()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(application.applicant)
+    response = client.post(upload_url(application), {"slot": "cv", "cv-file": pdf_upload()})
+    assert response.status_code == 403
+    assert application.documents.count() == 0
