@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from .managers import UserManager, normalise_email
 
+HONORIFICS = {"dr", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sir", "dame", "rev", "lord", "lady"}
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in with their email address.
@@ -56,9 +58,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
     def get_short_name(self):
+        """What we call someone: their preferred name, else their first name
+        without a title ("Dr Ada Okafor" → "Ada")."""
         if self.preferred_name:
             return self.preferred_name
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        words = [w for w in self.full_name.split() if w.lower().rstrip(".") not in HONORIFICS]
+        return words[0] if words else (self.full_name or self.email)
 
     @property
     def email_verified(self):

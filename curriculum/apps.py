@@ -25,12 +25,29 @@ CATALOGUE_MODELS = ["AcademicYear", "Term", "Theme", "Programme", "ExitAward", "
                     "AssessmentComponent", "ProgrammeModule", "ModuleOffering"]
 
 
+STAFF_CATALOGUE_PERMISSIONS = {
+    "module": ["add", "change", "view"],
+    "programme": ["add", "change", "view"],
+    "programmemodule": ["add", "change", "delete", "view"],
+    "moduleoffering": ["add", "change", "view"],
+}
+
+
 class CurriculumConfig(AppConfig):
     name = "curriculum"
     verbose_name = "Curriculum"
 
     def ready(self):
+        from accounts.roles import Role, grant_to_role
+
         from .models import Module
+
+        # Staff edit the whole catalogue through permissions (see migration 0003).
+        grant_to_role(
+            Role.STAFF,
+            *[f"curriculum.{action}_{model}"
+              for model, actions in STAFF_CATALOGUE_PERMISSIONS.items() for action in actions],
+        )
 
         # The stored search vector follows every save, however the module was saved.
         post_save.connect(_refresh_search_vector, sender=Module, dispatch_uid="curriculum-module-search-vector")

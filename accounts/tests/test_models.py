@@ -79,3 +79,6 @@ def test_role_names_are_read_once_per_user_object(django_assert_num_queries):
 def test_short_name_prefers_preferred_name():
     assert UserFactory.build(full_name="Jo Marsh", preferred_name="").get_short_name() == "Jo"
     assert UserFactory.build(full_name="Josephine Marsh", preferred_name="Jo M").get_short_name() == "Jo M"
+    assert UserFactory.build(full_name="Dr Ada Okafor", preferred_name="").get_short_name() == "Ada"
+    assert UserFactory.build(full_name="Prof. Kwame Mensah", preferred_name="").get_short_name() == "Kwame"
+    assert UserFactory.build(full_name="Dr", preferred_name="").get_short_name() == "Dr"
