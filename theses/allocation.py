@@ -155,14 +155,11 @@ def _solve_min_cost(inst, project_capacity):
     from ortools.graph.python import min_cost_flow
 
     n, m, n_sup = inst.n_students, inst.n_projects, inst.n_supervisors
-    lengths = np.fromiter((len(p) for p in inst.student_prefs), dtype=np.int64, count=n)
-    total = int(lengths.sum())
+    flat, owners, positions, _ = _flatten(inst.student_prefs, n)
+    total = flat.size
     if total == 0:
         return [-1] * n
-    flat = np.fromiter((j for prefs in inst.student_prefs for j in prefs), dtype=np.int64, count=total)
-    owners = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    starts = np.cumsum(lengths) - lengths
-    ranks = np.arange(total, dtype=np.int64) - np.repeat(starts, lengths) + 1
+    ranks = positions + 1
 
     source, sink = 0, 1
     student0, project0, sup0 = 2, 2 + n, 2 + n + m
@@ -204,45 +201,64 @@ def _solve_min_cost(inst, project_capacity):
 # --- Objective (b): SPA-student ----------------------------------------------------
 
 
+def _flatten(lists, count):
+    """Lists of ints → (flat values, owner of each, position within its list, start of each list)."""
+    lengths = np.fromiter((len(x) for x in lists), dtype=np.int64, count=count)
+    total = int(lengths.sum())
+    flat = np.fromiter((v for x in lists for v in x), dtype=np.int64, count=total)
+    owners = np.repeat(np.arange(count, dtype=np.int64), lengths)
+    starts = np.cumsum(lengths) - lengths
+    positions = np.arange(total, dtype=np.int64) - np.repeat(starts, lengths)
+    return flat, owners, positions, starts
+
+
 def supervisor_ranks(inst):
     """rank_of[s][i]: the position of student s in the list of the supervisor
-    offering s's i-th choice (lower is better)."""
-    sup = inst.project_supervisor
-    n_sup = inst.n_supervisors
-    explicit = [None] * n_sup
+    offering s's i-th choice (lower is better).
+
+    Students a supervisor listed keep their place; the others follow, ordered
+    by the best rank they gave to one of that supervisor's projects, then by
+    index. Vectorised: one sort over all (supervisor, student) pairs.
+    """
+    n, n_sup = inst.n_students, inst.n_supervisors
+    flat, owners, positions, starts = _flatten(inst.student_prefs, n)
+    if flat.size == 0:
+        return [[] for _ in range(n)]
+    sup = np.asarray(inst.project_supervisor, dtype=np.int64)
+    keys = sup[flat] * n + owners  # one key per (supervisor, student) pair
+
+    explicit_keys = np.empty(0, dtype=np.int64)
+    explicit_ranks = np.empty(0, dtype=np.int64)
+    listed_count = np.zeros(n_sup, dtype=np.int64)
     if inst.supervisor_prefs is not None:
-        for k, order in enumerate(inst.supervisor_prefs):
-            explicit[k] = {s: pos for pos, s in enumerate(order)}
-    # Default order for students a supervisor did not rank: the best rank the
-    # student gave to one of the supervisor's projects, then the index.
-    best = {}
-    for s, prefs in enumerate(inst.student_prefs):
-        for i, j in enumerate(prefs):
-            key = (sup[j], s)
-            if key not in best:
-                best[key] = i
-    default = [[] for _ in range(n_sup)]
-    for (k, s), i in best.items():
-        default[k].append((i, s))
-    default_pos = {}
-    for k, entries in enumerate(default):
-        entries.sort()
-        offset = len(explicit[k]) if explicit[k] else 0
-        listed = explicit[k] or {}
-        pos = offset
-        for _i, s in entries:
-            if s not in listed:
-                default_pos[(k, s)] = pos
-                pos += 1
-    rank_of = []
-    for s, prefs in enumerate(inst.student_prefs):
-        row = []
-        for j in prefs:
-            k = sup[j]
-            listed = explicit[k]
-            row.append(listed[s] if listed and s in listed else default_pos[(k, s)])
-        rank_of.append(row)
-    return rank_of
+        e_students, e_sup, e_pos, _ = _flatten(inst.supervisor_prefs, n_sup)
+        listed_count = np.fromiter((len(x) for x in inst.supervisor_prefs), dtype=np.int64, count=n_sup)
+        # np.unique keeps a student's first place if a list names them twice.
+        explicit_keys, first = np.unique(e_sup * n + e_students, return_index=True)
+        explicit_ranks = e_pos[first]
+
+    # Each pair once, with the best position the student gave the supervisor.
+    order = np.lexsort((positions, keys))
+    sorted_keys = keys[order]
+    first_of_key = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
+    pair_keys = sorted_keys[first_of_key]
+    pair_best = positions[order][first_of_key]
+    unlisted = ~np.isin(pair_keys, explicit_keys)
+    d_keys, d_best = pair_keys[unlisted], pair_best[unlisted]
+    d_sup, d_student = d_keys // n, d_keys % n
+    by_group = np.lexsort((d_student, d_best, d_sup))
+    group = d_sup[by_group]
+    idx = np.arange(group.size)
+    group_start = np.maximum.accumulate(np.where(np.r_[True, group[1:] != group[:-1]], idx, 0))
+    d_ranks = np.empty(group.size, dtype=np.int64)
+    d_ranks[by_group] = idx - group_start + listed_count[group]
+
+    all_keys = np.concatenate([explicit_keys, d_keys])
+    all_ranks = np.concatenate([explicit_ranks, d_ranks])
+    sort = np.argsort(all_keys, kind="stable")
+    ranks = all_ranks[sort][np.searchsorted(all_keys[sort], keys)].tolist()
+    bounds = [*starts.tolist(), len(ranks)]
+    return [ranks[bounds[s]:bounds[s + 1]] for s in range(n)]
 
 
 def _solve_spa_student(inst, project_capacity, rank_of):
@@ -264,11 +280,6 @@ def _solve_spa_student(inst, project_capacity, rank_of):
     pcut = [inf] * m
     lcut = [inf] * n_sup
     heappush, heappop = heapq.heappush, heapq.heappop
-
-    def worst(heap):
-        while stamp[heap[0][1]] != heap[0][2]:
-            heappop(heap)
-        return heap[0]
 
     free = list(range(n - 1, -1, -1))  # lowest index applies first
     while free:
@@ -296,16 +307,20 @@ def _solve_spa_student(inst, project_capacity, rank_of):
         pload[j] += 1
         lload[k] += 1
         if pload[j] > pcap[j]:
-            worst(pheap[j])
-            _, out, _ = heappop(pheap[j])
+            heap = pheap[j]
+            while stamp[heap[0][1]] != heap[0][2]:  # drop entries of students who moved
+                heappop(heap)
+            _, out, _ = heappop(heap)
             assigned[out] = -1
             stamp[out] += 1
             pload[j] -= 1
             lload[k] -= 1
             free.append(out)
         elif lload[k] > lcap[k]:
-            worst(lheap[k])
-            _, out, _ = heappop(lheap[k])
+            heap = lheap[k]
+            while stamp[heap[0][1]] != heap[0][2]:
+                heappop(heap)
+            _, out, _ = heappop(heap)
             t = assigned[out]
             assigned[out] = -1
             stamp[out] += 1
@@ -313,13 +328,17 @@ def _solve_spa_student(inst, project_capacity, rank_of):
             lload[k] -= 1
             free.append(out)
         if pload[j] == pcap[j]:
-            cut = -worst(pheap[j])[0]
-            if cut < pcut[j]:
-                pcut[j] = cut
+            heap = pheap[j]
+            while stamp[heap[0][1]] != heap[0][2]:
+                heappop(heap)
+            if -heap[0][0] < pcut[j]:
+                pcut[j] = -heap[0][0]
         if lload[k] == lcap[k]:
-            cut = -worst(lheap[k])[0]
-            if cut < lcut[k]:
-                lcut[k] = cut
+            heap = lheap[k]
+            while stamp[heap[0][1]] != heap[0][2]:
+                heappop(heap)
+            if -heap[0][0] < lcut[k]:
+                lcut[k] = -heap[0][0]
     return assigned
 
 
