@@ -136,7 +136,7 @@ def _link_page(request, token, invitation, **extra):
     status = 400 if extra.get("problems") else 200
     response = render(request, "lecturers/respond.html", context, status=status)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"  # the token is in the URL
+    response["Referrer-Policy"] = "same-origin"  # the token is in the URL: never send it to another site
     return response
 
 
@@ -231,7 +231,7 @@ def respond_details(request, token):
         "form": form, "invitation": invitation, "lecturer": lecturer, "token": token,
     })
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
