@@ -31,6 +31,9 @@ class Discipline(models.Model):
         return self.name
 
 
+HONORIFICS = {"dr", "prof", "professor", "mr", "mrs", "ms", "mx", "sir", "dame", "rev", "cllr", "lord", "lady"}
+
+
 class GuestLecturerQuerySet(models.QuerySet):
     def public(self):
         """Profiles the lecturer agreed to show publicly."""
@@ -83,6 +86,12 @@ class GuestLecturer(models.Model):
     @property
     def headline(self):
         return ", ".join(part for part in (self.role, self.organisation) if part)
+
+    @property
+    def initials(self):
+        """“AO” for “Dr Amara Osei”: shown where there is no photo."""
+        words = [w for w in self.full_name.split() if w.rstrip(".").lower() not in HONORIFICS]
+        return "".join(w[0] for w in words[:1] + words[1:][-1:]).upper()
 
     @property
     def topic_list(self):
