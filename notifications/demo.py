@@ -1,5 +1,90 @@
-"""Demo outbox content. Only `manage.py seed_demo` calls this."""
+"""Demo outbox content: sent, failed and staged mail. Only `manage.py seed_demo` calls this."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from .models import OutboundEmail
+from .registry import get_purpose
+from .rendering import Rendered, render
+from .services import global_context, store_email
+
+State = OutboundEmail.State
+
+# The demo logins accounts seeds (notifications imports no other app, so named here).
+DEMO_ADDRESSES = ["staff@example.org", "admissions@example.org", "reviewer@example.org", "applicant@example.org"]
+
+DECISION_TEXT = (
+    "Hello {name},\n\nThank you for applying to the Masters in Public Technology. "
+    "We are pleased to offer you a place, starting in September 2027.\n\n"
+    "Please accept or decline by Friday 30 April 2027:\n\n{link}\n\n"
+    "Questions: mpt-admissions@example.ac.uk\n"
+)
+
+
+def _store(key, *, purpose, rendered, to, state, minutes_ago, error=""):
+    if OutboundEmail.objects.filter(idempotency_key=key).exists():
+        return False
+    email = store_email(purpose=purpose, rendered=rendered, to=[to], idempotency_key=key, staged=True)
+    when = timezone.now() - timedelta(minutes=minutes_ago)
+    fields = {"created_at": when, "queued_at": when}
+    if state == State.SENT:
+        fields.update(state=state, sent_at=when + timedelta(seconds=2), attempts=1)
+    elif state == State.FAILED:
+        fields.update(state=state, failed_at=when + timedelta(seconds=2), attempts=1, last_error=error)
+    else:
+        fields.update(queued_at=None)
+    OutboundEmail.objects.filter(pk=email.pk).update(**fields)
+    return True
 
 
 def seed_demo_outbox(*, stdout):
-    pass
+    verification = get_purpose("account_verification")
+    created = 0
+    users = get_user_model()._default_manager.filter(email__in=DEMO_ADDRESSES).order_by("email")
+    for minutes, user in enumerate(users, start=1):
+        rendered = render(
+            subject=verification.subject,
+            body=verification.body,
+            context={
+                **global_context(),
+                "name": user.get_short_name(),
+                "link": f"https://mpt.example.ac.uk/accounts/verify/demo-{user.pk}/",
+            },
+            purpose=verification,
+        )
+        created += _store(
+            f"demo:verify:{user.email}",
+            purpose="account_verification",
+            rendered=rendered,
+            to=user.email,
+            state=State.SENT,
+            minutes_ago=60 * 24 + minutes * 7,
+        )
+    bounce = Rendered(
+        subject="Reference request for Sam Lee",
+        body_text="Dear Dr Moreau,\n\nSam Lee has named you as a referee. Please write your reference here:\n\n"
+        "https://mpt.example.ac.uk/references/demo/\n",
+        body_html="",
+    )
+    created += _store(
+        "demo:reference-bounce",
+        purpose="system",
+        rendered=bounce,
+        to="j.moreau@univ-example.fr",
+        state=State.FAILED,
+        minutes_ago=95,
+        error="j.moreau@univ-example.fr: 550 5.1.1 <j.moreau@univ-example.fr>: Recipient address rejected",
+    )
+    for n, (name, address) in enumerate([("Sam", "applicant@example.org"), ("Priya", "priya.demo@example.org")]):
+        text = DECISION_TEXT.format(name=name, link=f"https://mpt.example.ac.uk/apply/offer/demo-{n}/")
+        created += _store(
+            f"demo:decision:{address}",
+            purpose="system",
+            rendered=Rendered(subject="Action needed: your offer of a place", body_text=text, body_html=""),
+            to=address,
+            state=State.STAGED,
+            minutes_ago=30 - n,
+        )
+    stdout.write(f"  {created} demo emails in the outbox" if created else "  demo emails already there")
