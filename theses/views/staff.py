@@ -246,9 +246,12 @@ def run_assign(request, pk):
     run = _run(pk)
     form = AssignForm(request.POST)
     if form.is_valid():
-        student = get_object_or_404(User, pk=form.cleaned_data["student"])
+        student = User.objects.filter(pk=form.cleaned_data["student"]).first()
         raw = form.cleaned_data["proposal"]
-        proposal = get_object_or_404(Proposal, pk=raw) if raw else None
+        proposal = Proposal.objects.filter(pk=raw).first() if raw.isdigit() else None
+        if student is None or (raw and proposal is None):
+            messages.error(request, "That student or project is not in this cohort. Nothing was changed.")
+            return redirect(run)
         try:
             services.assignment_set(run=run, student=student, proposal=proposal, by=request.user)
         except ValidationError as error:
