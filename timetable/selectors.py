@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from curriculum.models import Cohort, ModuleOffering, Programme
+from curriculum.models import Cohort, Module, ModuleOffering, Programme
 
 from .models import Room, Session
 from .timezones import local, week_bounds
@@ -15,7 +15,7 @@ from .timezones import local, week_bounds
 
 def sessions_between(start, end, *, public=True, programme=None, module=None, room=None, cohort=None,
                      teacher=None, offering=None, include_cancelled=True):
-    sessions = Session.objects.between(start, end).for_listing()
+    sessions = Session.objects.between(start, end)
     if public:
         sessions = sessions.public()
     if not include_cancelled:
@@ -35,6 +35,68 @@ def sessions_between(start, end, *, public=True, programme=None, module=None, ro
     if programme is not None or cohort is not None or teacher is not None:
         sessions = sessions.distinct()
     return sessions.order_by("starts_at", "pk")
+
+
+@dataclass
+class WeekSession:
+    """A session as the week pages need it: plain values, no model instances.
+
+    A week of 500 sessions built as model instances (with module, room and
+    staff objects) spent most of its time in Model.__init__; these rows cost a
+    fraction of that and carry everything a card shows.
+    """
+
+    pk: int
+    uid: object
+    kind: str
+    title: str
+    starts_at: object
+    ends_at: object
+    status: str
+    cancel_reason: str
+    is_published: bool
+    series_id: int | None
+    room_id: int | None
+    room_name: str
+    module_code: str
+    teachers: list = field(default_factory=list)
+    cohorts: list = field(default_factory=list)
+    card: str = ""
+
+    @property
+    def is_cancelled(self):
+        return self.status == Session.Status.CANCELLED
+
+    @property
+    def kind_label(self):
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def where(self):
+        if not self.room_id:
+            return "Online"
+        return self.room_name if " " in self.room_name.strip() else f"Room {self.room_name}"
+
+
+KIND_LABELS = dict(Session._meta.get_field("kind").choices)
+WEEK_FIELDS = ("pk", "uid", "kind", "title", "starts_at", "ends_at", "status", "cancel_reason", "is_published",
+               "series_id", "room_id", "room__name", "offering__module__code")
+
+
+def week_rows(sessions, *, with_cohorts=False):
+    """WeekSession rows for a Session queryset: two queries (three with cohorts)."""
+    rows = [WeekSession(*values[:11], room_name=values[11] or "", module_code=values[12])
+            for values in sessions.order_by("starts_at", "pk").values_list(*WEEK_FIELDS)]
+    by_pk = {row.pk: row for row in rows}
+    if by_pk:
+        links = Session.teachers.through.objects.filter(session_id__in=list(by_pk)).order_by("user__full_name")
+        for session_id, user_id, name in links.values_list("session_id", "user_id", "user__full_name"):
+            by_pk[session_id].teachers.append((user_id, name))
+        if with_cohorts:
+            links = Session.cohorts.through.objects.filter(session_id__in=list(by_pk)).order_by("cohort__name")
+            for session_id, cohort_id, name in links.values_list("session_id", "cohort_id", "cohort__name"):
+                by_pk[session_id].cohorts.append((cohort_id, name))
+    return rows
 
 
 @dataclass
@@ -83,22 +145,34 @@ def week_grid(sessions, monday, zone, *, by, rooms=()):
         if index >= n:
             continue
         if by == "room":
-            keys = [(session.room_id or 0, session.room.name if session.room_id else "Online")]
+            keys = [(session.room_id or 0, session.room_name if session.room_id else "Online")]
         elif by == "cohort":
-            keys = [(c.pk, c.name) for c in session.cohorts.all()] or [(0, "No cohort")]
+            keys = session.cohorts or [(0, "No cohort")]
         else:
-            keys = [(t.pk, t.full_name or t.email) for t in session.teachers.all()] or [(0, "No staff")]
+            keys = session.teachers or [(0, "No staff")]
         for key, label in keys:
             row_for(key, label).cells[index].sessions.append(session)
     return days, sorted(rows.values(), key=lambda r: (r.key == 0, r.label))
 
 
-def filter_choices():
-    """Options for the public filters: programmes, offerings' modules, rooms."""
-    return {
-        "programmes": list(Programme.objects.published().only("pk", "slug", "title", "timezone")),
-        "rooms": list(Room.objects.filter(is_active=True).only("pk", "slug", "name")),
-    }
+def public_filter_options(params):
+    """The public filters as plain option lists (three queries).
+
+    Rendered with a simple loop rather than Django's Select widget, whose
+    per-option templates cost more than the rest of a 500-session week.
+    """
+    def field(name, label, everything, rows):
+        chosen = params.get(name, "")
+        return {"name": name, "id": f"id_{name}", "label": label, "everything": everything,
+                "options": [(value, text, value == chosen) for value, text in rows]}
+
+    modules = Module.objects.published().order_by("code").values_list("slug", "code", "title")
+    return [
+        field("programme", "Programme", "All programmes",
+              Programme.objects.published().order_by("order", "title").values_list("slug", "title")),
+        field("module", "Module", "All modules", [(slug, f"{code} {title}") for slug, code, title in modules]),
+        field("room", "Room", "All rooms", Room.objects.filter(is_active=True).values_list("slug", "name")),
+    ]
 
 
 def upcoming_for_offering(offering, *, limit=5, now=None):

@@ -67,7 +67,7 @@ def _extra_resources(session):
     ]
 
 
-def _book(session, resources, *, exclude_session_ids=()):
+def _book(session, resources, *, exclude_session_ids=(), new=False):
     """Replace the session's bookings with `resources` at its current time.
 
     Raises ClashError naming each clash; nothing is written then.
@@ -81,7 +81,8 @@ def _book(session, resources, *, exclude_session_ids=()):
         raise ClashError(clashes)
     try:
         with transaction.atomic():
-            session.bookings.all().delete()
+            if not new:
+                session.bookings.all().delete()
             Booking.objects.bulk_create(
                 Booking(
                     session=session, resource_kind=r.kind, resource_id=r.id, resource_label=r.label[:200],
@@ -142,10 +143,12 @@ def session_create(
         title=title, expected_attendance=expected_attendance, is_published=is_published, series=series,
         week=week, updated_by=by,
     )
-    session.teachers.set(teachers)
-    session.cohorts.set(cohorts)
+    if teachers:
+        session.teachers.add(*teachers)
+    if cohorts:
+        session.cohorts.add(*cohorts)
     resources = standard_resources(offering=offering, room=room, teachers=teachers, cohorts=cohorts)
-    _book(session, [*resources, *extra_resources])
+    _book(session, [*resources, *extra_resources], new=True)
     return session
 
 

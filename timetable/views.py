@@ -15,12 +15,14 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.permissions import is_staff_member
 from curriculum.models import Cohort, Enrolment, ModuleOffering, Term
 
 from . import csvio, selectors, services
+from .cards import attach_cards, attach_cell_html
 from .clashes import find_warnings
 from .feeds import build_calendar
 from .forms import (
@@ -82,11 +84,12 @@ def week(request):
     zone = zone_for(programme)
     monday = week_monday(request.GET.get("week"), zone)
     start, end = week_bounds(monday, zone)
-    sessions = list(filterset.qs.between(start, end).for_listing().order_by("starts_at", "pk"))
+    sessions = attach_cards(selectors.week_rows(filterset.qs.between(start, end)), zone)
     # No choice made: the list on small screens, the grid on wide ones (CSS picks).
     mode = request.GET.get("view") if request.GET.get("view") in ("grid", "list") else "auto"
     context = {
         "filterset": filterset,
+        "filters": selectors.public_filter_options(request.GET),
         "days": selectors.week_days(sessions, monday, zone),
         "session_count": len(sessions),
         "mode": mode,
@@ -98,14 +101,19 @@ def week(request):
         "next_query": _query_with(request, week=_week_nav(monday)["next_week"]),
         **_week_nav(monday),
     }
-    selected_module = filterset.form.cleaned_data.get("module") if filterset.form.is_valid() else None
-    if selected_module is not None:
+    chosen = filterset.form.cleaned_data if filterset.form.is_valid() else {}
+    if chosen.get("module") is not None:
         context["module_offerings"] = list(
-            ModuleOffering.objects.filter(module=selected_module).select_related("term__academic_year")
+            ModuleOffering.objects.filter(module=chosen["module"]).select_related("term__academic_year")
         )
+    context["selected_room"] = chosen.get("room")
+    if programme is not None:
+        context["programme_cohorts"] = list(Cohort.objects.filter(programme=programme).select_related("academic_year"))
     template = "timetable/partials/week_body.html" if request.headers.get("HX-Request") else "timetable/week.html"
     with timezone.override(zone):
-        return render(request, template, context)
+        response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])  # the same URL answers a fragment to htmx
+    return response
 
 
 @require_safe
@@ -192,7 +200,9 @@ def my_feed(request):
     token = services.feed_token_for(user=request.user)
     url = request.build_absolute_uri(reverse("timetable:feed-personal", args=[token.token]))
     webcal = url.replace("https://", "webcal://").replace("http://", "webcal://")
-    return render(request, "timetable/my_feed.html", {"feed_url": url, "webcal_url": webcal})
+    return render(request, "timetable/my_feed.html", {
+        "feed_url": url, "webcal_url": webcal, "is_staff": is_staff_member(request.user),
+    })
 
 
 API_PAGE_SIZE = 100
@@ -262,9 +272,11 @@ def staff_week(request):
     by = request.GET.get("by") if request.GET.get("by") in GROUPINGS else "room"
     monday = week_monday(request.GET.get("week"), zone)
     start, end = week_bounds(monday, zone)
-    sessions = list(selectors.sessions_between(start, end, public=False))
+    rows = selectors.week_rows(selectors.sessions_between(start, end, public=False), with_cohorts=by == "cohort")
+    sessions = attach_cards(rows, zone, staff=True, by=by)
     rooms = list(Room.objects.filter(is_active=True).only("pk", "name")) if by == "room" else ()
     days, rows = selectors.week_grid(sessions, monday, zone, by=by, rooms=rooms)
+    attach_cell_html(rows, by=by)
     nav = _week_nav(monday)
     context = {
         "by": by, "groupings": GROUPINGS.items(), "days": days, "rows": rows, "session_count": len(sessions),
@@ -276,7 +288,9 @@ def staff_week(request):
     htmx = request.headers.get("HX-Request")
     template = "timetable/partials/staff_grid.html" if htmx else "timetable/staff_week.html"
     with timezone.override(zone):
-        return render(request, template, context)
+        response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @staff_required
