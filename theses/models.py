@@ -186,7 +186,9 @@ class Proposal(models.Model):
     @property
     def team_description(self):
         if self.is_solo:
-            return f"Solo: up to {self.capacity} student{'s' if self.capacity != 1 else ''}, each alone"
+            if self.capacity == 1:
+                return "One student, working alone"
+            return f"Up to {self.capacity} students, each working alone"
         size = f"{self.team_min} to {self.team_max}" if self.team_min != self.team_max else f"{self.team_max}"
         if self.capacity_unit == self.CapacityUnit.TEAMS:
             return f"Up to {self.capacity} team{'s' if self.capacity != 1 else ''} of {size} students"
