@@ -4,9 +4,12 @@ link in the outbox; the applicant's status page shows the reference received."""
 
 import re
 
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from playwright.sync_api import expect
 
+from accounts.roles import Role
 from admissions.models import Application, IntakeQuestion
 from admissions.tests.factories import IntakeFactory, IntakeQuestionFactory, PrivacyNoticeFactory, pdf_bytes
 from notifications.models import OutboundEmail
@@ -22,6 +25,12 @@ def save_and_continue(page, next_heading, axe_check):
 
 def test_applicant_applies_and_a_referee_answers(page, live_server, axe_check, tmp_path, settings):
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+    # An earlier transactional test's flush empties what migrations created:
+    # the role groups (sign-up needs them) and the content types (cached ids
+    # would point at deleted rows; the outbox links mails to objects by them).
+    ContentType.objects.clear_cache()
+    for role in Role:
+        Group.objects.get_or_create(name=role)
     PrivacyNoticeFactory()
     intake = IntakeFactory(title="MSc Public Technology, full-time, 2027/28", required_documents=["cv"])
     IntakeQuestionFactory(

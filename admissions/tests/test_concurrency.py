@@ -10,7 +10,9 @@ from admissions.models import Application
 from admissions.tests.factories import ApplicationFactory, PrivacyNoticeFactory, complete_application
 from notifications.models import OutboundEmail
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: start from the data migrations' rows (the role groups),
+# which an earlier transactional test's flush may have removed.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def race(work, count=2):

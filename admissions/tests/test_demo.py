@@ -3,16 +3,19 @@ import io
 import pytest
 from django.apps import apps
 
+from admissions.demo import seed_demo as seed_admissions
 from admissions.models import Application, Decision, Intake, Offer
 
 pytestmark = pytest.mark.django_db
 
 
 def seed():
-    for label in ("accounts", "notifications", "curriculum", "admissions"):
+    """The apps admissions builds on, then admissions I's own demo (not the review phase's on top)."""
+    for label in ("accounts", "notifications", "curriculum"):
         config = apps.get_app_config(label)
         if hasattr(config, "seed_demo"):
             config.seed_demo(password="demo-password-123", stdout=io.StringIO())
+    seed_admissions(password="demo-password-123", stdout=io.StringIO())
 
 
 def snapshot():
