@@ -35,6 +35,10 @@ class AccessibleBoundField(BoundField):
             attrs["aria-describedby"] = " ".join(described_by)
         else:
             attrs.pop("aria-describedby", None)
+        if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+            # Each option gets its class from multiple_input.html; a class here
+            # would also land on the wrapper and draw the group as one box.
+            return attrs
         if isinstance(widget, CHECK_WIDGETS):
             css = "form-check-input"
         elif isinstance(widget, forms.Select):

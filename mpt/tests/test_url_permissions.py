@@ -65,11 +65,12 @@ def test_each_role_gets_the_expected_status(case, client, make_user):
     users = {role: make_user(role) for role in ROLE_NAMES}
     url = reverse(case.name, kwargs=case.resolve_kwargs(users))
     got = {}
-    for role in ROLE_NAMES:
-        client.logout()
-        if users[role] is not None:
-            client.force_login(users[role])
-        response = getattr(client, case.method)(url, case.data or {})
-        got[role] = response.status_code
+    with case.around_requests():
+        for role in ROLE_NAMES:
+            client.logout()
+            if users[role] is not None:
+                client.force_login(users[role])
+            response = getattr(client, case.method)(url, case.data or {})
+            got[role] = response.status_code
     expected = {role: case.status_for(role) for role in ROLE_NAMES}
     assert got == expected

@@ -13,6 +13,7 @@ the users by role (to create objects owned by one of them) and returns one.
 """
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,9 +37,14 @@ class UrlCase:
     method: str = "get"
     data: dict[str, Any] | None = None
     note: str = ""
+    # Entered around the requests, for a page whose answer depends on its surroundings.
+    context: Callable[[], AbstractContextManager] | None = None
 
     def status_for(self, role_name):
         return self.expect.get(role_name, self.expect.get("*"))
+
+    def around_requests(self):
+        return self.context() if self.context else nullcontext()
 
     def resolve_kwargs(self, users):
         return self.kwargs(users) if callable(self.kwargs) else dict(self.kwargs)
