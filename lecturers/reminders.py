@@ -11,7 +11,6 @@ The engine sends each (source, invitation, offset) once. `message` answers None
 when nothing is needed any more (answered, cancelled, moved out of the window).
 """
 
-import dataclasses
 import datetime
 
 from django.db import transaction
@@ -32,9 +31,6 @@ PRACTICAL_BEFORE = (datetime.timedelta(days=7), datetime.timedelta(days=1))
 STUDENTS_BEFORE = datetime.timedelta(days=1)
 THANKS_AFTER = datetime.timedelta(days=1)
 
-# ReminderMessage gained `attachments` in notifications after this app was written;
-# until the engine passes them on, the mail links to the .ics instead.
-ATTACHMENTS_SUPPORTED = "attachments" in {f.name for f in dataclasses.fields(ReminderMessage)}
 
 
 def _queryset():
@@ -90,11 +86,9 @@ def practical_message(invitation, offset):
         return None
     when, where = mail.when_where(invitation)
     days = "tomorrow" if offset <= DAY else f"in {offset.days} days"
-    options = {}
-    if ATTACHMENTS_SUPPORTED:
-        from .ics import invitation_ics
+    from .ics import invitation_ics
 
-        options["attachments"] = [("guest-lecture.ics", invitation_ics(invitation), "text/calendar")]
+    options = {"attachments": [("guest-lecture.ics", invitation_ics(invitation), "text/calendar")]}
     return ReminderMessage(
         to=[invitation.lecturer.email],
         context={**mail.base_context(invitation), "when": when, "where": where, "days": days,

@@ -111,6 +111,8 @@ class ReminderMessage:
     context: Mapping[str, Any]
     reply_to: list | None = None
     subject_objects: Iterable = ()
+    # (filename, bytes, mimetype) triples, as queue_email takes them: an .ics, say.
+    attachments: Iterable = ()
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ def reminder_queue(*, source, obj, offset) -> bool:
             idempotency_key=f"reminder:{source.key}:{key}:{seconds}",
             subject_objects=[obj, *message.subject_objects],
             reply_to=message.reply_to,
+            attachments=message.attachments,
         )
         reminder.email = email
         reminder.save(update_fields=["email"])

@@ -55,6 +55,8 @@ def test_practical_details_seven_days_and_one_day_before():
     assert "in 7 days" in week.subject
     assert invitation.session.room.label in week.body_text
     assert invitation.host.email in week.body_text
+    [attachment] = week.attachments
+    assert (attachment["filename"], attachment["mimetype"]) == ("guest-lecture.ics", "text/calendar")
     reminders_run(now=start - DAY + datetime.timedelta(minutes=1))
     reminders_run(now=start - DAY + datetime.timedelta(minutes=6))
     assert [m.subject.split(":")[0] for m in mails("lecturers.practical")] == [
