@@ -46,7 +46,12 @@ def clear_cache():
 
 @pytest.fixture(autouse=True)
 def _isolated_cache():
-    """Each test starts with an empty cache."""
+    """Each test starts with an empty cache, and with Django's in-process cache of
+    content types forgotten: a live-server test ends by flushing the tables, and
+    post_migrate then makes the content types again under new ids."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
     clear_cache()
     yield
 
