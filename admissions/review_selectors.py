@@ -74,6 +74,13 @@ def admin_applications():
     return (
         Application.objects.submitted()
         .select_related("intake", "applicant", "review_summary", "intake__review_setup")
+        # Narrow rows: the list sorts thousands of them, and statements are long.
+        .only(
+            "pk", "state", "submitted_at", "legal_name", "preferred_name", "intake__title", "intake__slug",
+            "applicant__full_name", "applicant__email", "review_summary__review_count", "review_summary__mean",
+            "review_summary__median", "review_summary__spread", "intake__review_setup__reviewers_per_application",
+            "intake__review_setup__disagreement_threshold",
+        )
         .annotate(
             **current_decision_annotations(),
             assigned_count=Coalesce(

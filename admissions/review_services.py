@@ -176,16 +176,7 @@ def assignment_run(*, intake, by, now=None, notify=True):
             excluded=exclusions(intake, reviewers),
             loads=loads,
         )
-        ReviewAssignment.objects.bulk_create(
-            [
-                ReviewAssignment(
-                    application_id=app_id, reviewer_id=rid, source=ReviewAssignment.Source.AUTOMATIC,
-                    assigned_at=now, assigned_by=by,
-                )
-                for app_id, rid in plan.pairs
-            ],
-            batch_size=2000,
-        )
+        _insert_assignments(plan.pairs, by, now)
         _start_review_bulk({app_id for app_id, _ in plan.pairs}, by, now)
         if notify:
             digests_send(intake=intake, by=by, now=now)
@@ -193,18 +184,61 @@ def assignment_run(*, intake, by, now=None, notify=True):
 
 
 def _start_review_bulk(app_ids, by, now):
-    """Submitted → under review for many applications at once, with history."""
-    moving = list(Application.objects.filter(pk__in=app_ids, state=Application.State.SUBMITTED))
+    """Submitted → under review for many applications at once, with a history
+    row for each (who and when), in two statements whatever the number."""
+    from django.db import connection
+
+    app_ids = list(app_ids)
+    if not app_ids:
+        return
+    moving = list(
+        Application.objects.filter(pk__in=app_ids, state=Application.State.SUBMITTED).values_list("pk", flat=True)
+    )
     if not moving:
         return
-    for application in moving:
-        application.state = Application.State.UNDER_REVIEW
-        application.review_started_at = now
-    Application.objects.filter(pk__in=[a.pk for a in moving], state=Application.State.SUBMITTED).update(
+    Application.objects.filter(pk__in=moving, state=Application.State.SUBMITTED).update(
         state=Application.State.UNDER_REVIEW, review_started_at=now
     )
-    Application.history.bulk_history_create(moving, batch_size=2000, update=True, default_user=by,
-                                            default_date=now)
+    history = Application.history.model
+    history_columns = {f.column for f in history._meta.concrete_fields}
+    copied = [f.column for f in Application._meta.concrete_fields if f.column in history_columns]
+    extra = {"history_date": now, "history_type": "~", "history_user_id": by.pk if by else None}
+    if "history_change_reason" in history_columns:
+        extra["history_change_reason"] = None
+    columns = copied + list(extra)
+    quote = connection.ops.quote_name
+    table = quote(history._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(moving), 5000):
+            chunk = moving[start:start + 5000]
+            # Only quoted model column names are formatted in; every value is a parameter.
+            sql = (
+                f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
+                f"SELECT {', '.join(quote(c) for c in copied)}, {', '.join(['%s'] * len(extra))} "
+                f"FROM {quote(Application._meta.db_table)} WHERE id IN ({', '.join(['%s'] * len(chunk))})"
+            )
+            cursor.execute(sql, [*extra.values(), *chunk])
+
+
+def _insert_assignments(pairs, by, now):
+    """Write many assignments: one INSERT … SELECT FROM unnest on PostgreSQL, bulk_create elsewhere."""
+    from django.db import connection
+
+    if not pairs:
+        return
+    if connection.vendor != "postgresql":
+        ReviewAssignment.objects.bulk_create(
+            [ReviewAssignment(application_id=a, reviewer_id=r, source=ReviewAssignment.Source.AUTOMATIC,
+                              assigned_at=now, assigned_by=by) for a, r in pairs],
+            batch_size=2000,
+        )
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO admissions_reviewassignment (application_id, reviewer_id, source, assigned_at, "
+            "assigned_by_id) SELECT a, r, %s, %s, %s FROM unnest(%s::bigint[], %s::bigint[]) AS t(a, r)",
+            [ReviewAssignment.Source.AUTOMATIC, now, by.pk, [a for a, _ in pairs], [r for _, r in pairs]],
+        )
 
 
 def _ineligible_reason(application, reviewer):
@@ -261,31 +295,31 @@ def digests_send(*, intake, by, now=None):
     now = now or timezone.now()
     setup = setup_for(intake)
     due = setup.due_on.strftime("%A %-d %B %Y") if setup.due_on else "the date the admissions team gives"
+    from django.db.models import Max
+
     with transaction.atomic():
         pending = (
-            ReviewAssignment.objects.select_for_update()
-            .filter(application__intake=intake, notified_at=None)
-            .values_list("pk", "reviewer_id")
+            ReviewAssignment.objects.filter(application__intake=intake, notified_at=None)
+            .values("reviewer_id").annotate(n=Count("pk"), last=Max("pk")).order_by("reviewer_id")
         )
-        by_reviewer = defaultdict(list)
-        for pk, reviewer_id in pending:
-            by_reviewer[reviewer_id].append(pk)
+        by_reviewer = {row["reviewer_id"]: (row["n"], row["last"]) for row in pending}
         reviewers = User.objects.in_bulk(list(by_reviewer))
         link = mail.absolute(reverse("admissions:review-queue"))
-        for reviewer_id, pks in sorted(by_reviewer.items()):
+        for reviewer_id, (count, last) in by_reviewer.items():
             reviewer = reviewers[reviewer_id]
             queue_email(
                 purpose=review_mail.DIGEST,
                 to=[reviewer],
                 context={
-                    "name": reviewer.get_short_name(), "count": str(len(pks)), "intake": intake.title,
+                    "name": reviewer.get_short_name(), "count": str(count), "intake": intake.title,
                     "due": due, "queue_link": link,
                 },
-                idempotency_key=f"admissions:review-digest:{intake.pk}:{reviewer_id}:{max(pks)}",
+                idempotency_key=f"admissions:review-digest:{intake.pk}:{reviewer_id}:{last}",
             )
-        ReviewAssignment.objects.filter(pk__in=[pk for pks in by_reviewer.values() for pk in pks]).update(
-            notified_at=now
-        )
+            # Only what this digest counted: an assignment made meanwhile waits for the next one.
+            ReviewAssignment.objects.filter(
+                application__intake=intake, reviewer_id=reviewer_id, notified_at=None, pk__lte=last
+            ).update(notified_at=now)
     return len(by_reviewer)
 
 
