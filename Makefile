@@ -29,8 +29,12 @@ run: install
 	@echo "Serving http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Tests that start real Celery workers and SMTP servers (marked `broker`) run
+# after the rest, one at a time: they are reliable that way and not beside
+# another process's workers.
 test: install-dev
-	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not broker" $(PYTEST_ARGS)
+	$(BIN)/pytest -m broker $(PYTEST_ARGS)
 
 e2e: install-dev
 	$(BIN)/pytest e2e $(PYTEST_ARGS)

@@ -16,8 +16,11 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret-" + "x" * 40
 os.environ.setdefault("DJANGO_STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
-os.environ.setdefault("MPT_CACHE_PREFIX", f"mpt-test-{_run}")
-os.environ.setdefault("CELERY_TASK_DEFAULT_QUEUE", f"mpt-test-{_run}")
+# Assigned, not defaulted: xdist workers inherit the controller's environment,
+# and a shared prefix or queue would let one worker's tests eat the other's
+# cache keys and tasks.
+os.environ["MPT_CACHE_PREFIX"] = f"mpt-test-{_run}"
+os.environ["CELERY_TASK_DEFAULT_QUEUE"] = f"mpt-test-{_run}"
 os.environ.setdefault("MPT_SITE_URL", "http://testserver")
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # refuses to run beside one unless told it is safe (it is, in tests).

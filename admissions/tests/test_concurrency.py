@@ -10,9 +10,8 @@ from admissions.models import Application
 from admissions.tests.factories import ApplicationFactory, PrivacyNoticeFactory, complete_application
 from notifications.models import OutboundEmail
 
-# serialized_rollback: start from the data migrations' rows (the role groups),
-# which an earlier transactional test's flush may have removed.
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The role groups survive other tests' flushes (accounts.roles.ensure_roles runs on post_migrate).
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def race(work, count=2):
