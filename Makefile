@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-# xdist workers for the suite; 0 runs in one process.
-TEST_WORKERS ?= 2
+# xdist workers for the suite; 0 runs in one process. One process by default:
+# under -n 2 a few cache-dependent tests failed only in full runs (cause not
+# yet found), and the whole suite runs in about four minutes anyway.
+TEST_WORKERS ?= 0
 
 .PHONY: run test install install-dev lint vendor migrate clean e2e
 

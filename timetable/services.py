@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.urls import reverse
 
@@ -80,16 +80,27 @@ def _book(session, resources, *, exclude_session_ids=(), new=False):
     if clashes:
         raise ClashError(clashes)
     try:
-        with transaction.atomic():
-            if not new:
-                session.bookings.all().delete()
-            Booking.objects.bulk_create(
-                Booking(
-                    session=session, resource_kind=r.kind, resource_id=r.id, resource_label=r.label[:200],
-                    starts_at=session.starts_at, ends_at=session.ends_at, is_active=not session.is_cancelled,
-                )
-                for r in unique
-            )
+        for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+            try:
+                with transaction.atomic():
+                    if not new:
+                        session.bookings.all().delete()
+                    Booking.objects.bulk_create(
+                        Booking(
+                            session=session, resource_kind=r.kind, resource_id=r.id, resource_label=r.label[:200],
+                            starts_at=session.starts_at, ends_at=session.ends_at,
+                            is_active=not session.is_cancelled,
+                        )
+                        for r in unique
+                    )
+                break
+            except OperationalError as error:
+                # Two transactions inserting overlapping bookings can deadlock on
+                # the exclusion constraint; PostgreSQL aborts one. Try again:
+                # the retry waits for the other to commit and then meets the
+                # constraint as an IntegrityError, named below.
+                if attempt == DEADLOCK_ATTEMPTS or not _is_deadlock(error):
+                    raise
     except IntegrityError:
         # Another transaction committed an overlapping booking after our check
         # (PostgreSQL's exclusion constraint). Name it as the check would have.
@@ -97,6 +108,13 @@ def _book(session, resources, *, exclude_session_ids=(), new=False):
             find_clashes(resources=unique, starts_at=session.starts_at, ends_at=session.ends_at,
                          exclude_session_ids=exclude)
         ) from None
+
+
+DEADLOCK_ATTEMPTS = 5
+
+
+def _is_deadlock(error):
+    return getattr(error.__cause__, "sqlstate", None) == "40P01"
 
 
 def _locked(session):
