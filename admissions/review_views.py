@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -338,7 +339,7 @@ def admin_bulk_stage(request):
         except review_services.AdmissionsError as error:
             refused.append(f"{application.display_name}: {error.message}")
     if staged:
-        messages.success(request, f"Staged {staged} decision{'s' if staged != 1 else ''}. Nothing is sent until "
+        messages.success(request, f"Staged {staged} decision{pluralize(staged)}. Nothing is sent until "
                                   "you apply them.")
     for line in refused:
         messages.error(request, line)
@@ -535,12 +536,12 @@ def admin_assignment_run(request, slug):
     intake = _intake_or_404(slug)
     plan = review_services.assignment_run(intake=intake, by=request.user)
     made = len(plan.pairs)
-    messages.success(request, f"Made {made} new assignment{'s' if made != 1 else ''}; reviewers with new "
+    messages.success(request, f"Made {made} new assignment{pluralize(made)}; reviewers with new "
                               "applications have been sent a digest.")
     if plan.short:
         messages.error(
             request,
-            f"{len(plan.short)} application{'s' if len(plan.short) != 1 else ''} could not get enough reviewers "
+            f"{len(plan.short)} application{pluralize(len(plan.short))} could not get enough reviewers "
             "without conflicts. Add reviewers to the panel, then run the assignment again.",
         )
     return redirect("admissions:admin-setup", slug=intake.slug)
@@ -551,7 +552,7 @@ def admin_assignment_run(request, slug):
 def admin_digests(request, slug):
     intake = _intake_or_404(slug)
     sent = review_services.digests_send(intake=intake, by=request.user)
-    messages.success(request, f"Sent a digest to {sent} reviewer{'s' if sent != 1 else ''}.")
+    messages.success(request, f"Sent a digest to {sent} reviewer{pluralize(sent)}.")
     return redirect("admissions:admin-setup", slug=intake.slug)
 
 
@@ -577,7 +578,7 @@ def admin_decisions(request, slug):
 def admin_decisions_apply(request, slug):
     intake = _intake_or_404(slug)
     count = review_services.decisions_apply(intake=intake, by=request.user)
-    messages.success(request, f"Applied {count} decision{'s' if count != 1 else ''}. Their emails are staged: "
+    messages.success(request, f"Applied {count} decision{pluralize(count)}. Their emails are staged: "
                               "check them, then send them.")
     return redirect("admissions:admin-decisions", slug=intake.slug)
 
@@ -587,7 +588,7 @@ def admin_decisions_apply(request, slug):
 def admin_decisions_send(request, slug):
     intake = _intake_or_404(slug)
     count = review_services.decision_mails_release(intake=intake, by=request.user)
-    messages.success(request, f"Sent {count} decision email{'s' if count != 1 else ''}.")
+    messages.success(request, f"Sent {count} decision email{pluralize(count)}.")
     return redirect("admissions:admin-decisions", slug=intake.slug)
 
 
@@ -596,7 +597,7 @@ def admin_decisions_send(request, slug):
 def admin_waitlist_offer(request, slug):
     intake = _intake_or_404(slug)
     staged = review_services.waitlist_offer(intake=intake, by=request.user)
-    messages.success(request, f"Staged {len(staged)} offer{'s' if len(staged) != 1 else ''} from the waiting list.")
+    messages.success(request, f"Staged {len(staged)} offer{pluralize(len(staged))} from the waiting list.")
     return redirect("admissions:admin-decisions", slug=intake.slug)
 
 
