@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.outbox_detail, name="outbox-detail"),
     path("<int:pk>/html/", views.outbox_html, name="outbox-html"),
     path("<int:pk>/message.eml", views.outbox_raw, name="outbox-raw"),
+    path("<int:pk>/attachments/<int:index>/", views.outbox_attachment, name="outbox-attachment"),
     path("<int:pk>/edit/", views.outbox_edit, name="outbox-edit"),
     path("<int:pk>/release/", views.outbox_release, name="outbox-release"),
     path("<int:pk>/discard/", views.outbox_discard, name="outbox-discard"),

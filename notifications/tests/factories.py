@@ -1,3 +1,5 @@
+import base64
+
 import factory
 from django.utils import timezone
 
@@ -6,6 +8,7 @@ from notifications.registry import Kind, get_purpose, register_purpose
 
 TEST_PURPOSE = "tests.decision"
 TEST_ACK = "tests.ack"
+ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//MPT//tests//EN\r\nEND:VCALENDAR\r\n"
 
 
 def register_test_purposes():
@@ -60,6 +63,17 @@ class OutboundEmailFactory(factory.django.DjangoModelFactory):
             failed_at=factory.LazyFunction(timezone.now),
             attempts=1,
             last_error="550 5.1.1 No such user here",
+        )
+        with_ics = factory.Trait(
+            attachments=factory.LazyFunction(
+                lambda: [
+                    {
+                        "filename": "Guest lecture.ics",
+                        "mimetype": "text/calendar",
+                        "content": base64.b64encode(ICS).decode(),
+                    }
+                ]
+            )
         )
 
 

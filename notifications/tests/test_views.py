@@ -371,3 +371,66 @@ def test_my_email_detail_shows_it_and_hides_others(applicant, django_assert_num_
     with django_assert_num_queries(4):  # session, user, groups (nav), the mail
         assert "Your link: x" in applicant.get(reverse("my_emails:email-detail", args=[mine.pk])).content.decode()
     assert applicant.get(reverse("my_emails:email-detail", args=[staged.pk])).status_code == 404
+
+
+# --- Attachments ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_detail_links_each_attachment_with_its_name_type_and_size(staff):
+    from notifications.tests.factories import ICS
+
+    email = OutboundEmailFactory(sent=True, with_ics=True)
+    page = staff.get(email.get_absolute_url()).content.decode()
+    url = reverse("notifications:outbox-attachment", args=[email.pk, 0])
+    assert f'<a href="{url}" download>Guest lecture.ics</a>' in page
+    assert f"(text/calendar, {len(ICS)}\xa0bytes)" in page
+
+
+@pytest.mark.django_db
+def test_attachment_is_served_as_a_download_with_its_bytes_and_type(staff):
+    from notifications.tests.factories import ICS
+
+    email = OutboundEmailFactory(sent=True, with_ics=True)
+    response = staff.get(reverse("notifications:outbox-attachment", args=[email.pk, 0]))
+    assert response.status_code == 200
+    assert response.content == ICS
+    assert response["Content-Type"] == "text/calendar"
+    assert response["Content-Disposition"] == 'attachment; filename="Guest lecture.ics"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_attachment_with_an_awkward_name_is_still_a_download(staff):
+    import base64
+
+    html = base64.b64encode(b"<b>x</b>").decode()
+    email = OutboundEmailFactory(
+        sent=True,
+        attachments=[
+            {"filename": "Café “notes”.html", "mimetype": "text/html", "content": html},
+        ],
+    )
+    response = staff.get(reverse("notifications:outbox-attachment", args=[email.pk, 0]))
+    assert response.content == b"<b>x</b>"
+    assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''Caf%C3%A9")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("index", [1, 7])
+def test_attachment_index_out_of_range_is_404(staff, index):
+    email = OutboundEmailFactory(sent=True, with_ics=True)
+    assert staff.get(reverse("notifications:outbox-attachment", args=[email.pk, index])).status_code == 404
+    assert staff.get(reverse("notifications:outbox-attachment", args=[email.pk + 1000, 0])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_attachment_is_refused_to_other_roles_without_its_bytes(applicant):
+    from notifications.tests.factories import ICS
+
+    email = OutboundEmailFactory(sent=True, with_ics=True, recipient=applicant.user)
+    response = applicant.get(reverse("notifications:outbox-attachment", args=[email.pk, 0]))
+    assert response.status_code == 403
+    assert ICS not in response.content

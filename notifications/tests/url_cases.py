@@ -20,6 +20,11 @@ CASES = [
     UrlCase("notifications:outbox-detail", STAFF_PAGE, kwargs=_mail(failed=True)),
     UrlCase("notifications:outbox-html", STAFF_PAGE, kwargs=_mail(sent=True, body_html="<p>Hello</p>")),
     UrlCase("notifications:outbox-raw", STAFF_PAGE, kwargs=_mail(sent=True)),
+    UrlCase(
+        "notifications:outbox-attachment",
+        STAFF_PAGE,
+        kwargs=lambda users: {"pk": OutboundEmailFactory(sent=True, with_ics=True).pk, "index": 0},
+    ),
     UrlCase("notifications:outbox-edit", STAFF_PAGE, kwargs=_mail(staged=True)),
     UrlCase("notifications:outbox-release", STAFF_ACTION, kwargs=_mail(staged=True), method="post"),
     UrlCase("notifications:outbox-discard", STAFF_ACTION, kwargs=_mail(staged=True), method="post"),
