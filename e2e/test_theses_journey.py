@@ -11,7 +11,7 @@ from accounts.tests.factories import TEST_PASSWORD, UserFactory
 from curriculum.tests.factories import EnrolmentFactory
 from mpt.celery import app as celery_app
 from notifications.models import OutboundEmail
-from theses.models import AllocationRun, Milestone, Proposal
+from theses.models import AllocationRun, Milestone, PreferenceList, Proposal
 from theses.tests.factories import ProposalFactory, ThesisRoundFactory
 
 
@@ -79,7 +79,8 @@ def test_partner_proposes_students_rank_staff_allocate_and_a_student_sees_their_
     expect(page.get_by_role("status")).to_contain_text("Approved and open")
     assert Proposal.objects.get(title="Food bank stock tracker").status == "open"
 
-    # Three students rank; the first uses the keyboard-only "Move up" button.
+    # Three students rank: the first orders by keyboard (arrow keys on a
+    # handle, then a Move button), the second by dragging, the third by selects.
     for student, choices in zip(students, [
             ["Search council minutes", "Food bank stock tracker"],
             ["Food bank stock tracker", "Search council minutes"],
@@ -90,17 +91,44 @@ def test_partner_proposes_students_rank_staff_allocate_and_a_student_sees_their_
         page.get_by_role("link", name="Rank projects").click()
         expect(page.locator("h1")).to_have_text("Rank thesis projects")
         axe_check(page)
+        first, second = page.get_by_label("1st choice", exact=True), page.get_by_label("2nd choice", exact=True)
+        live = page.locator("#ranking-status")
         if student is students[0]:
-            page.get_by_label("1st choice", exact=True).select_option(label=choices[1])
-            page.get_by_label("2nd choice", exact=True).select_option(label=choices[0])
-            page.get_by_role("button", name="Move up: 2nd choice").click()
+            first.select_option(label=choices[1])
+            second.select_option(label=choices[0])
+            handle = page.get_by_role("button", name="Reorder 2nd choice: Search council minutes")
+            handle.focus()
+            page.keyboard.press("ArrowUp")
+            expect(live).to_have_text("Search council minutes moved to 1st of 5.")
             expect(page.get_by_label("1st choice", exact=True)).to_have_value(str(existing.pk))
+            expect(page.get_by_role("button", name="Reorder 1st choice: Search council minutes")).to_be_focused()
+            page.keyboard.press("ArrowDown")
+            expect(live).to_have_text("Search council minutes moved to 2nd of 5.")
+            page.get_by_role("button", name="Move up: 2nd choice, Search council minutes").focus()
+            page.keyboard.press("Enter")
+            expect(live).to_have_text("Search council minutes moved to 1st of 5.")
+            expect(page.get_by_label("2nd choice", exact=True)).to_have_value(
+                str(Proposal.objects.get(title="Food bank stock tracker").pk))
+            axe_check(page)
+        elif student is students[1]:
+            first.select_option(label=choices[1])
+            second.select_option(label=choices[0])
+            page.get_by_role("button", name="Reorder 2nd choice: Food bank stock tracker").drag_to(
+                page.get_by_role("button", name="Reorder 1st choice: Search council minutes"))
+            expect(live).to_have_text("Food bank stock tracker moved to 1st of 5.")
+            expect(page.get_by_label("1st choice", exact=True)).to_have_value(
+                str(Proposal.objects.get(title="Food bank stock tracker").pk))
         else:
-            for n, title in enumerate(choices):
-                page.get_by_label(["1st choice", "2nd choice"][n], exact=True).select_option(label=title)
+            first.select_option(label=choices[0])
         page.get_by_role("button", name="Save my ranking").click()
         expect(page.get_by_role("status")).to_contain_text("Your ranking is saved")
         axe_check(page)
+    assert [list(p.choices.order_by("rank").values_list("proposal__title", flat=True))
+            for p in PreferenceList.objects.order_by("student__full_name")] == [
+        ["Search council minutes", "Food bank stock tracker"],
+        ["Food bank stock tracker"],
+        ["Food bank stock tracker", "Search council minutes"],
+    ]  # Jo Marsh, Kemi Bello, Sam Patel
 
     # Staff run the allocation, read the report and publish it.
     log_in(page, live_server, staff.email)

@@ -159,6 +159,37 @@ def test_a_ranking_is_saved_in_order_and_shown_again(client, student_in_round):
     assert page.context["form"].initial["choice_1"] == str(projects[2].pk)
 
 
+def test_the_ranking_page_loads_drag_and_drop_from_our_own_host_and_works_without_it(client, student_in_round):
+    _, student, _, projects = student_in_round
+    client.force_login(student)
+    body = client.get(reverse("theses:preferences")).content.decode()
+    # The enhancement: SortableJS and our script, both files on this host, no inline script.
+    assert '<script src="/static/vendor/sortablejs/Sortable.min.js" defer></script>' in body
+    assert '<script src="/static/js/theses.js" defer></script>' in body
+    assert "<script>" not in body and " style=" not in body
+    assert "data-ranking-list" in body
+    # Without it: five labelled selects; the order is the order of their names.
+    for n, place in enumerate(["1st", "2nd", "3rd", "4th", "5th"], start=1):
+        assert f'<label class="form-label" for="id_choice_{n}">{place} choice</label>' in body
+    # What the script posts after a drag: the rows renumbered, in any field order.
+    response = client.post(reverse("theses:preferences"), {"choice_2": projects[1].pk, "choice_1": projects[3].pk})
+    assert response.status_code == 302
+    assert list(Preference.objects.order_by("rank").values_list("proposal_id", flat=True)) == [
+        projects[3].pk, projects[1].pk]
+
+
+def test_a_ranking_naming_a_closed_project_is_refused_by_name_and_nothing_is_saved(client, student_in_round):
+    _, student, _, projects = student_in_round
+    client.force_login(student)
+    services.preferences_submit(student=student, cohort=projects[0].cohort, proposal_ids=[projects[0].pk], by=student)
+    Proposal.objects.filter(pk=projects[1].pk).update(status=Proposal.Status.WITHDRAWN)
+    response = client.post(reverse("theses:preferences"), {"choice_1": projects[1].pk, "choice_2": "999999"})
+    body = response.content.decode()
+    assert f"“{projects[1].title}” is not open for preferences." in body
+    assert "One of your choices is not a project on this list." in body
+    assert list(Preference.objects.values_list("proposal_id", flat=True)) == [projects[0].pk]
+
+
 def test_a_closed_round_refuses_rankings(client):
     round_, (student,) = cohort_with_students(1, round_kwargs={"closed": True})
     project = ProposalFactory(cohort=round_.cohort)
