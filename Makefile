@@ -3,10 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-# xdist workers for the suite; 0 runs in one process. One process by default:
-# under -n 2 a few cache-dependent tests failed only in full runs (cause not
-# yet found), and the whole suite runs in about four minutes anyway.
-TEST_WORKERS ?= 0
+# xdist processes for the suite (0 runs it in one process). Each process has
+# its own test database, cache prefix and Celery queue (mpt/testing.py).
+TEST_WORKERS ?= 2
 
 .PHONY: run test install install-dev lint vendor migrate clean e2e
 

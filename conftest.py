@@ -31,9 +31,13 @@ def pytest_collection_modifyitems(config, items):
 def clear_cache():
     """Empty the cache. In Redis, delete only this run's keys: FLUSHDB would
     also wipe the broker's queues and other runs' keys."""
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
+    # `caches[...]`, not `django.core.cache.cache`: that is a proxy, never an
+    # instance of RedisCache, and taking it for one sent FLUSHDB, which wiped
+    # the other xdist process's keys mid-test.
+    cache = caches["default"]
     if isinstance(cache, RedisCache):
         client = cache._cache.get_client(write=True)
         prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
