@@ -131,6 +131,7 @@ def test_profile_shows_and_saves_details(client):
     client.force_login(user)
     page = client.get(reverse("accounts:profile"))
     assert "Jo Marsh" in page.content.decode()
+    assert f'<a href="{reverse("my_emails:email-list")}">Emails we sent you</a>' in page.content.decode()
 
     response = client.post(reverse("accounts:profile"), {"full_name": "Josephine Marsh", "preferred_name": "Jo"})
 
