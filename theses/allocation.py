@@ -65,6 +65,8 @@ class Instance:
     team_max: Sequence[int] | None = None
     max_teams: Sequence[int] | None = None
     supervisor_prefs: Sequence[Sequence[int]] | None = None
+    # Mutual teammate wishes: pairs (a, b) of students who named each other.
+    teammate_pairs: Sequence[tuple[int, int]] | None = None
 
     @property
     def n_students(self):
@@ -93,6 +95,9 @@ class Instance:
                 raise ValueError(f"project {j} has unknown supervisor {k}")
         if any(c < 0 for c in self.project_capacity) or any(c < 0 for c in self.supervisor_capacity):
             raise ValueError("capacities cannot be negative")
+        for a, b in self.teammate_pairs or ():
+            if a == b or not (0 <= a < self.n_students and 0 <= b < self.n_students):
+                raise ValueError(f"teammate pair ({a}, {b}) is not two known students")
 
 
 @dataclass
@@ -116,6 +121,11 @@ class Result:
     closed_projects: list[int]
     rounds: int
     project_load: list[int] = field(default_factory=list)
+    # Mutual teammate wishes: how many pairs, how many ended on the same
+    # project, and how many of those the teammate pass moved together.
+    teammate_pairs: int = 0
+    teammate_pairs_together: int = 0
+    teammate_pairs_moved: int = 0
 
     @property
     def placed(self):
@@ -421,8 +431,128 @@ def allocate(inst: Instance, objective: str = MIN_COST,
                 changed = True
         if not changed:
             break
+    pairs = _mutual_pairs(inst)
+    moved = 0
+    if pairs:
+        report(0.92, "Placing teammates together")
+        moved = _teammate_pass(inst, objective, pairs, assignment, capacity, load, tmin, tmax, teams, rank_of)
     report(0.95, "Writing the report")
-    return _result(inst, objective, assignment, capacity, load, sorted(closed), rounds)
+    result = _result(inst, objective, assignment, capacity, load, sorted(closed), rounds)
+    result.teammate_pairs = len(pairs)
+    result.teammate_pairs_together = sum(1 for a, b in pairs if assignment[a] >= 0 and assignment[a] == assignment[b])
+    result.teammate_pairs_moved = moved
+    return result
+
+
+# --- Teammate wishes: a post-pass -------------------------------------------------
+
+
+def _mutual_pairs(inst):
+    """Each unordered pair once, (lower, higher), sorted: the order the pass visits them."""
+    return sorted({(min(a, b), max(a, b)) for a, b in inst.teammate_pairs or () if a != b})
+
+
+def _teammate_pass(inst, objective, pairs, assignment, capacity, load, tmin, tmax, teams, rank_of):
+    """Put mutual teammates on the same project where that costs the objective nothing.
+
+    For each pair (a, b) on different projects, in order, the candidates are:
+    b moves to a's project, then a to b's; each either into a free place, or
+    by swapping with a student c already there (in index order). A candidate
+    is taken only if the mover ranked the project; the project, its team
+    sizes and the supervisors' capacities still fit; nobody but the mover
+    gets a worse rank, and nobody who was placed loses their place; no pair
+    already together is split; and the objective's guarantee still holds:
+    MIN_COST: the total rank cost does not rise (so the run is still a
+    min-cost allocation with as many placed); STABLE: no blocking pair.
+    The first candidate that passes is taken. Changes `assignment` and
+    `load` in place; returns how many pairs it put together.
+    """
+    prefs = inst.student_prefs
+    sup = inst.project_supervisor
+    position = [{j: i for i, j in enumerate(p)} for p in prefs]
+    partner_of = {}
+    for a, b in pairs:
+        partner_of.setdefault(a, set()).add(b)
+        partner_of.setdefault(b, set()).add(a)
+    sup_load = [0] * inst.n_supervisors
+    on_project = [[] for _ in range(inst.n_projects)]
+    for s, j in enumerate(assignment):
+        if j >= 0:
+            sup_load[sup[j]] += 1
+            on_project[j].append(s)
+
+    def cost(s, j):  # rank cost; not placed counts as worse than any choice
+        return position[s][j] + 1 if j >= 0 else len(prefs[s]) + 1
+
+    def together(s):  # s is with one of their mutual teammates
+        j = assignment[s]
+        return j >= 0 and any(assignment[t] == j for t in partner_of.get(s, ()))
+
+    def stable_after(changes):
+        old = [(s, assignment[s]) for s, _ in changes]
+        for s, j in changes:
+            assignment[s] = j
+        ok = not blocking_pairs(inst, assignment, capacity, rank_of, limit=1)
+        for s, j in old:
+            assignment[s] = j
+        return ok
+
+    def acceptable(changes):
+        delta = sum(cost(s, j) - cost(s, assignment[s]) for s, j in changes)
+        if objective == MIN_COST:
+            return delta <= 0
+        return stable_after(changes)
+
+    def apply(changes):
+        for s, _ in changes:
+            j = assignment[s]
+            if j >= 0:
+                on_project[j].remove(s)
+                load[j] -= 1
+                sup_load[sup[j]] -= 1
+        for s, j in changes:
+            assignment[s] = j
+            on_project[j].append(s)
+            load[j] += 1
+            sup_load[sup[j]] += 1
+
+    moved = 0
+    for a, b in pairs:
+        if assignment[a] == assignment[b] and assignment[a] >= 0:
+            continue
+        done = False
+        for mover, other in ((b, a), (a, b)):
+            target, source = assignment[other], assignment[mover]
+            if target < 0 or target not in position[mover] or together(mover):
+                continue
+            # Into a free place: the target grows by one, the source shrinks by one.
+            fits = (load[target] + 1 <= capacity[target]
+                    and team_size_ok(load[target] + 1, tmin[target], tmax[target], teams[target])
+                    and (source < 0 or team_size_ok(load[source] - 1, tmin[source], tmax[source], teams[source]))
+                    and ((source >= 0 and sup[source] == sup[target])
+                         or sup_load[sup[target]] + 1 <= inst.supervisor_capacity[sup[target]]))
+            if fits and acceptable([(mover, target)]):
+                apply([(mover, target)])
+                done = True
+                break
+            # A swap: loads stay the same; c must have ranked the mover's project
+            # and do no worse there.
+            if source < 0:
+                continue
+            for c in sorted(on_project[target]):
+                if c in (a, b) or together(c) or source not in position[c]:
+                    continue
+                if cost(c, source) > cost(c, target):
+                    continue
+                changes = [(mover, target), (c, source)]
+                if acceptable(changes):
+                    apply(changes)
+                    done = True
+                    break
+            if done:
+                break
+        moved += done
+    return moved
 
 
 def _result(inst, objective, assignment, capacity, load, closed, rounds):

@@ -134,7 +134,9 @@ class PreferencesForm(forms.Form):
             label="Teammates you would like to work with", required=False,
             choices=[(str(u.pk), u.full_name or u.email) for u in classmates],
             widget=Checkboxes,
-            help_text="Optional. Staff see this when they adjust the allocation; it is not a promise.",
+            help_text="Only wishes that are mutual count: if you and a classmate name each other, the "
+                      "allocation puts you on the same project when it can without lowering anyone else's "
+                      "choice or the overall result. It is not a promise.",
         )
 
     def ranked_ids(self, data):

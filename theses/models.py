@@ -272,6 +272,11 @@ class AllocationRun(models.Model):
     unplaced = models.JSONField(default=list, blank=True)
     closed_projects = models.JSONField(default=list, blank=True)
     students_count = models.PositiveIntegerField(default=0)
+    # Mutual teammate wishes (two students who named each other): how many
+    # pairs, how many ended on one project, how many the teammate pass moved.
+    teammate_pairs = models.PositiveIntegerField(default=0)
+    teammate_pairs_together = models.PositiveIntegerField(default=0)
+    teammate_pairs_moved = models.PositiveIntegerField(default=0)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -15,6 +15,7 @@ from ..models import (
     AllocationRun,
     Assignment,
     Preference,
+    PreferenceList,
     Proposal,
     SupervisorCapacity,
     SupervisorRanking,
@@ -79,6 +80,15 @@ def build_instance(round_: ThesisRound) -> BuiltInstance:
         if sid in s_index:
             sup_prefs[k_index[sup_id]].append(s_index[sid])
 
+    # Mutual teammate wishes: both students in the instance and each named the other.
+    named = set(
+        PreferenceList.teammates.through.objects
+        .filter(preferencelist__cohort_id=round_.cohort_id, preferencelist__student_id__in=student_ids,
+                user_id__in=student_ids)
+        .values_list("preferencelist__student_id", "user_id")
+    )
+    pairs = sorted((s_index[a], s_index[b]) for a, b in named if a < b and (b, a) in named)
+
     def student_capacity(p):
         return p["capacity"] * p["team_max"] if p["capacity_unit"] == "teams" else p["capacity"]
 
@@ -94,6 +104,7 @@ def build_instance(round_: ThesisRound) -> BuiltInstance:
         team_max=[p["team_max"] for p in proposals],
         max_teams=[teams(p) for p in proposals],
         supervisor_prefs=sup_prefs,
+        teammate_pairs=pairs,
     )
     return BuiltInstance(inst, student_ids, proposal_ids, supervisor_ids)
 
@@ -143,11 +154,17 @@ def allocation_run_execute(*, run_id: int) -> AllocationRun:
             run.state = AllocationRun.State.DONE
             run.progress = 100
             run.message = f"Placed {result.placed} of {len(built.student_ids)} students"
+            if result.teammate_pairs:
+                run.message += (f"; {result.teammate_pairs_together} of {result.teammate_pairs} "
+                                "teammate pairs together")
             run.rank_profile = result.rank_profile
             run.unplaced = [{"student": built.student_ids[u.student], "reason": unplaced_reason(u)}
                             for u in result.unplaced]
             run.closed_projects = [built.proposal_ids[j] for j in result.closed_projects]
             run.students_count = len(built.student_ids)
+            run.teammate_pairs = result.teammate_pairs
+            run.teammate_pairs_together = result.teammate_pairs_together
+            run.teammate_pairs_moved = result.teammate_pairs_moved
             run.seconds = time.perf_counter() - started
             run.finished_at = timezone.now()
             run.save()

@@ -175,6 +175,48 @@ def test_the_same_input_gives_the_same_allocation(ranked_round, django_capture_o
             == sorted(second.assignments.values_list("student_id", "proposal_id")))
 
 
+def test_mutual_teammates_are_placed_together_when_it_costs_no_one_anything(client, django_capture_on_commit_callbacks):
+    round_, students = cohort_with_students(3)
+    s0, s1, s2 = sorted(students, key=lambda s: s.pk)
+    p0 = ProposalFactory(cohort=round_.cohort, capacity=2)
+    p1 = ProposalFactory(cohort=round_.cohort, capacity=1)
+    for student, ids, mates in [(s0, [p0.pk, p1.pk], [s2.pk]), (s1, [p1.pk, p0.pk], [s0.pk]),
+                                (s2, [p1.pk, p0.pk], [s0.pk])]:
+        services.preferences_submit(student=student, cohort=round_.cohort, proposal_ids=ids,
+                                    teammate_ids=mates, by=student)
+    staff = UserFactory(roles=[Role.STAFF])
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.allocation_run_start(round_=round_, objective="min_cost", by=staff)
+    run.refresh_from_db()
+    # s0 and s2 named each other (s1's wish for s0 is one-sided, not a pair).
+    assert dict(run.assignments.values_list("student_id", "proposal_id")) == {s0.pk: p0.pk, s1.pk: p1.pk,
+                                                                               s2.pk: p0.pk}
+    assert run.rank_profile == [2, 1]  # the same total rank cost as without the wish
+    assert (run.teammate_pairs, run.teammate_pairs_together, run.teammate_pairs_moved) == (1, 1, 1)
+    assert run.message == "Placed 3 of 3 students; 1 of 1 teammate pairs together"
+    client.force_login(staff)
+    assert ("1 of 1 pair on the same project (1 put together at no cost to anyone's rank)"
+            in client.get(run.get_absolute_url()).content.decode())
+
+
+@pytest.mark.parametrize("objective", ["min_cost", "stable"])
+def test_a_teammate_wish_that_would_cost_a_better_choice_is_reported_not_honoured(
+        objective, django_capture_on_commit_callbacks):
+    round_, students = cohort_with_students(2)
+    a, b = students
+    p0, p1 = (ProposalFactory(cohort=round_.cohort, capacity=2) for _ in range(2))
+    services.preferences_submit(student=a, cohort=round_.cohort, proposal_ids=[p0.pk, p1.pk],
+                                teammate_ids=[b.pk], by=a)
+    services.preferences_submit(student=b, cohort=round_.cohort, proposal_ids=[p1.pk, p0.pk],
+                                teammate_ids=[a.pk], by=b)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.allocation_run_start(round_=round_, objective=objective, by=UserFactory(roles=[Role.STAFF]))
+    run.refresh_from_db()
+    assert dict(run.assignments.values_list("student_id", "proposal_id")) == {a.pk: p0.pk, b.pk: p1.pk}
+    assert (run.teammate_pairs, run.teammate_pairs_together, run.teammate_pairs_moved) == (1, 0, 0)
+    assert run.message == "Placed 2 of 2 students; 0 of 1 teammate pairs together"
+
+
 def finished_run(round_, students, projects, capture):
     rank_all(round_, students, [[projects[0].pk], [projects[1].pk], [projects[2].pk]])
     staff = UserFactory(roles=[Role.STAFF])
