@@ -225,7 +225,7 @@ class BookSlotForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["slot"].queryset = slots
         self.fields["slot"].label_from_instance = lambda s: (
-            f"{s.starts_at.astimezone(s.intake.tz):%A %-d %B, %H:%M} ({s.duration_minutes} minutes), {s.place}"
+            f"{s.starts_words} ({s.duration_minutes} minutes), {s.place}"
         )
 
 

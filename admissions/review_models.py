@@ -273,6 +273,13 @@ class InterviewSlot(models.Model):
     def is_free(self):
         return self.application_id is None
 
+    @property
+    def starts_words(self):
+        """'Thursday 10 December 2026, 10:00am UK time', in the programme's time zone."""
+        from .models import moment_in_words
+
+        return moment_in_words(self.starts_at, self.intake.programme.timezone)
+
 
 class DocumentAccess(models.Model):
     """Who opened which document of an application, and when. Written by every

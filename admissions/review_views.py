@@ -665,7 +665,7 @@ def interview_book(request, pk):
     if decision is None:
         raise Http404
     now = timezone.now()
-    booked = InterviewSlot.objects.filter(application=application).first()
+    booked = InterviewSlot.objects.filter(application=application).select_related("intake__programme").first()
     slots = InterviewSlot.objects.filter(intake=application.intake, starts_at__gt=now).filter(
         application__isnull=True
     ).select_related("intake__programme") | InterviewSlot.objects.filter(application=application).select_related(

@@ -68,7 +68,10 @@ def applications_for_applicant(user):
     )
     return (
         Application.objects.filter(applicant=user)
-        .select_related("intake__programme", "intake__academic_year")
+        .select_related(
+            "intake__programme", "intake__academic_year", "interview_slot__intake__programme",
+            "enrolment_link__enrolment__cohort",
+        )
         .prefetch_related(
             Prefetch("referees", queryset=Referee.objects.order_by("order")),
             Prefetch("decisions", queryset=current_decisions, to_attr="released_decisions"),

@@ -315,3 +315,59 @@ def test_applicant_books_an_interview(client):
     assert client.post(url, {"slot": slot.pk}).status_code == 302
     slot.refresh_from_db()
     assert slot.application == application
+
+
+def _invited_to_interview():
+    application = submitted()
+    admin = admin_user()
+    rs.decision_stage(application=application, outcome="interview", by=admin)
+    rs.decisions_apply(intake=application.intake, by=admin)
+    return application, admin
+
+
+def test_status_page_links_to_booking_an_interview_until_one_is_booked(client):
+    import datetime
+    import zoneinfo
+
+    application, admin = _invited_to_interview()
+    starts = datetime.datetime(2030, 3, 7, 10, 30, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
+    slot = rs.slot_create(intake=application.intake, starts_at=starts, duration_minutes=45, place="Room 2.14",
+                          by=admin)
+    book = reverse("admissions:interview-book", args=[application.pk])
+    client.force_login(application.applicant)
+    page = client.get(reverse("admissions:status")).content.decode()
+    assert "You have not booked your interview yet." in page
+    assert f'<a class="btn btn-primary" href="{book}">Book your interview' in page
+
+    rs.slot_book(application=application, slot=slot, by=application.applicant)
+    page = client.get(reverse("admissions:status")).content.decode()
+    assert "Book your interview" not in page
+    assert ("<strong>Your interview:</strong> Thursday 7 March 2030, 10:30am UK time (45 minutes), Room 2.14."
+            in page)
+    assert f'<a href="{book}">Change your interview time' in page
+
+
+def test_status_page_has_no_booking_link_without_an_applied_interview_decision(client):
+    application = submitted()
+    rs.decision_stage(application=application, outcome="interview", by=admin_user())  # staged, not applied
+    client.force_login(application.applicant)
+    page = client.get(reverse("admissions:status")).content.decode()
+    assert reverse("admissions:interview-book", args=[application.pk]) not in page
+    assert "Book your interview" not in page
+
+
+def test_status_page_says_when_the_applicant_is_a_student(client):
+    from admissions import services
+
+    application = submitted()
+    admin = admin_user()
+    decision = rs.decision_stage(application=application, outcome="offer", by=admin)
+    rs.decisions_apply(intake=application.intake, by=admin)
+    decision.refresh_from_db()
+    services.offer_respond(offer=decision.offer, accept=True, by=application.applicant)
+    application.refresh_from_db()
+    assert application.state == Application.State.ENROLLED
+    cohort = application.enrolment_link.enrolment.cohort
+    client.force_login(application.applicant)
+    page = client.get(reverse("admissions:status")).content.decode()
+    assert f"You are a student of {cohort.name}." in page
