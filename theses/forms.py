@@ -159,6 +159,30 @@ class RoundSettingsForm(RoundForm):
         fields = ["preferences_close_at", "default_supervisor_capacity"]
 
 
+class SupervisorCapacitiesForm(forms.Form):
+    """One number per supervisor: how many students they take; blank uses the round's default."""
+
+    def __init__(self, *args, rows=(), default=4, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            self.fields[f"cap_{row.supervisor.pk}"] = forms.IntegerField(
+                label=f"Students for {row.supervisor.full_name or row.supervisor.email}", required=False,
+                min_value=0, max_value=50, initial=row.capacity,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "capacity-input"}),
+                help_text=f"Leave blank for the round's default ({default}).",
+                error_messages={"min_value": "Give a number from 0 to 50, or leave it blank.",
+                                "max_value": "Give a number from 0 to 50, or leave it blank.",
+                                "invalid": "Give a whole number, or leave it blank."},
+            )
+
+    def capacities(self):
+        return {row.supervisor.pk: self.cleaned_data[f"cap_{row.supervisor.pk}"] for row in self.rows}
+
+    def bound_rows(self):
+        return [(row, self[f"cap_{row.supervisor.pk}"]) for row in self.rows]
+
+
 class MilestonesForm(forms.Form):
     def __init__(self, *args, milestones=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,7 @@
 """Reads the thesis pages need, with their related rows loaded up front."""
 
+from dataclasses import dataclass, field
+
 from django.db.models import Count, Prefetch, Q
 
 from curriculum.models import Enrolment
@@ -73,6 +75,48 @@ def round_detail(round_):
         "runs": round_.runs.select_related("created_by").order_by("-created_at", "-id"),
         "milestones": round_.milestones.order_by("due_at"),
     }
+
+
+@dataclass
+class SupervisorRow:
+    supervisor: object
+    projects: list = field(default_factory=list)
+    places: int = 0  # students their open or allocated projects could take
+    capacity: int | None = None  # None: the round's default
+    placed: int = 0  # students on their projects in the published run
+
+
+def supervisor_rows(round_):
+    """Everyone supervising a proposal in the round's cohort (or with a limit set), by name.
+
+    Four queries whatever the number of supervisors.
+    """
+    from django.contrib.auth import get_user_model
+
+    from .models import SupervisorCapacity
+
+    rows = {}
+    proposals = (Proposal.objects.filter(cohort_id=round_.cohort_id, supervisor__isnull=False)
+                 .exclude(status__in=[Proposal.Status.SUBMITTED, Proposal.Status.WITHDRAWN])
+                 .select_related("supervisor").order_by("title", "id"))
+    for p in proposals:
+        row = rows.setdefault(p.supervisor_id, SupervisorRow(p.supervisor))
+        row.projects.append(p)
+        if p.status in (Proposal.Status.OPEN, Proposal.Status.ALLOCATED, Proposal.Status.IN_PROGRESS):
+            row.places += p.student_capacity
+    limits = dict(SupervisorCapacity.objects.filter(round=round_).values_list("supervisor_id", "capacity"))
+    missing = [sid for sid in limits if sid not in rows]
+    for user in get_user_model().objects.filter(pk__in=missing) if missing else ():
+        rows[user.pk] = SupervisorRow(user)
+    for sid, capacity in limits.items():
+        if sid in rows:
+            rows[sid].capacity = capacity
+    placed = (Assignment.objects.filter(run__round=round_, run__published_at__isnull=False)
+              .values("proposal__supervisor_id").annotate(n=Count("id")))
+    for item in placed:
+        if item["proposal__supervisor_id"] in rows:
+            rows[item["proposal__supervisor_id"]].placed = item["n"]
+    return sorted(rows.values(), key=lambda r: (r.supervisor.full_name, r.supervisor.pk))
 
 
 def run_detail(run):

@@ -26,6 +26,7 @@ urlpatterns = [
     path("staff/theses/rounds/<int:pk>/", views.staff_round, name="staff-round"),
     path("staff/theses/rounds/<int:pk>/milestones/", views.staff_milestones, name="staff-milestones"),
     path("staff/theses/rounds/<int:pk>/ranking/", views.staff_ranking, name="staff-ranking"),
+    path("staff/theses/rounds/<int:pk>/supervisors/", views.staff_supervisors, name="staff-supervisors"),
     path("staff/theses/rounds/<int:pk>/submissions/", views.staff_submissions, name="staff-submissions"),
     path("staff/theses/rounds/<int:pk>/runs/", views.run_create, name="run-create"),
     path("staff/theses/runs/<int:pk>/", views.run_detail, name="run-detail"),

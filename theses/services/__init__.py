@@ -16,7 +16,13 @@ from .allocation_runs import (
     unplaced_reason,
 )
 from .milestones import PDF_MAX_BYTES, check_pdf, milestone_set, submission_feedback, submission_submit
-from .preferences import PreferenceError, preferences_submit, rankable_proposals, supervisor_ranking_save
+from .preferences import (
+    PreferenceError,
+    preferences_submit,
+    rankable_proposals,
+    supervisor_capacities_set,
+    supervisor_ranking_save,
+)
 from .proposals import (
     NEXT_STATUS,
     PROPOSAL_FIELDS,
@@ -37,5 +43,6 @@ __all__ = [
     "build_instance", "check_pdf", "milestone_set", "partner_proposal_submit", "preferences_submit",
     "proposal_approve", "proposal_create", "proposal_open", "proposal_transition", "proposal_update",
     "published_assignment", "rankable_proposals", "showcase_consent", "showcase_save", "student_proposal_submit",
-    "submission_feedback", "submission_submit", "supervisor_ranking_save", "unplaced_reason",
+    "submission_feedback", "submission_submit", "supervisor_capacities_set", "supervisor_ranking_save",
+    "unplaced_reason",
 ]

@@ -98,3 +98,43 @@ def supervisor_ranking_save(*, round_: ThesisRound, supervisor, student_ids: lis
             SupervisorRanking(round=round_, supervisor=supervisor, student_id=s, rank=n)
             for n, s in enumerate(dict.fromkeys(student_ids), start=1)
         ])
+
+
+def supervisor_capacities_set(*, round_: ThesisRound, capacities: dict, by) -> int:
+    """Set how many students each supervisor takes in a round.
+
+    `capacities` maps a supervisor's id to a number (0 to 50), or to None to use
+    the round's default. Side effects: SupervisorCapacity rows created,
+    updated or deleted; returns how many changed. Refused (nothing saved) for
+    a number out of range or someone who is not staff.
+    """
+    from django.contrib.auth import get_user_model
+
+    from accounts.permissions import is_staff_member
+
+    from ..models import SupervisorCapacity
+
+    _require(can_manage_theses(by))
+    users = get_user_model().objects.in_bulk(list(capacities))
+    for sid, value in capacities.items():
+        if sid not in users or not is_staff_member(users[sid]):
+            raise ValidationError("Only members of staff can supervise.")
+        if value is not None and not 0 <= value <= 50:
+            raise ValidationError(f"{users[sid].full_name}: give a number from 0 to 50, or leave it blank.")
+    changed = 0
+    with transaction.atomic():
+        existing = {c.supervisor_id: c for c in
+                    SupervisorCapacity.objects.select_for_update().filter(round=round_, supervisor_id__in=capacities)}
+        for sid, value in sorted(capacities.items()):
+            row = existing.get(sid)
+            if value is None and row:
+                row.delete()
+                changed += 1
+            elif value is not None and row is None:
+                SupervisorCapacity.objects.create(round=round_, supervisor_id=sid, capacity=value)
+                changed += 1
+            elif value is not None and row.capacity != value:
+                row.capacity = value
+                row.save(update_fields=["capacity"])
+                changed += 1
+    return changed

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -464,3 +465,92 @@ def test_a_proposal_page_costs_the_same_queries_whatever_the_team_size(client, d
     with django_assert_num_queries(3):
         response = client.get(proposal.get_absolute_url())
     assert response.content.decode().count("Built by") == 1
+
+
+def test_staff_set_and_clear_a_supervisors_limit_and_the_allocation_uses_it(client):
+    from theses.models import SupervisorCapacity
+
+    round_, students = cohort_with_students(3, round_kwargs={"default_supervisor_capacity": 4})
+    ada = UserFactory(roles=[Role.STAFF], full_name="Dr Ada Okafor")
+    ben = UserFactory(roles=[Role.STAFF], full_name="Prof Ben Ito")
+    project = ProposalFactory(cohort=round_.cohort, supervisor=ada, capacity=3, title="Search council minutes")
+    ProposalFactory(cohort=round_.cohort, supervisor=ben, capacity=2)
+    SupervisorCapacity.objects.create(round=round_, supervisor=ben, capacity=1)
+    client.force_login(ada)
+    url = reverse("theses:staff-supervisors", args=[round_.pk])
+    page = client.get(url)
+    body = page.content.decode()
+    assert "<h1>How many students each supervisor takes</h1>" in body
+    assert [row.supervisor for row, _ in page.context["rows"]] == [ada, ben]
+    assert f'name="cap_{ben.pk}" value="1"' in body
+    assert 'href="' + url + '"' in client.get(reverse("theses:staff-round", args=[round_.pk])).content.decode()
+
+    response = client.post(url, {f"cap_{ada.pk}": "2", f"cap_{ben.pk}": ""})
+    assert response.status_code == 302
+    assert dict(SupervisorCapacity.objects.values_list("supervisor_id", "capacity")) == {ada.pk: 2}
+    # The next run keeps Ada to two students although her project takes three.
+    for s in students:
+        services.preferences_submit(student=s, cohort=round_.cohort, proposal_ids=[project.pk], by=s)
+    built = services.build_instance(round_)
+    assert built.instance.supervisor_capacity == [2, 4]
+    run = AllocationRun.objects.create(round=round_, objective="min_cost", created_by=ada)
+    assert services.allocation_run_execute(run_id=run.pk).assignments.count() == 2
+
+
+def test_a_bad_supervisor_limit_is_refused_beside_the_field_and_nothing_changes(client):
+    from theses.models import SupervisorCapacity
+
+    round_, _ = cohort_with_students(1)
+    ada = UserFactory(roles=[Role.STAFF], full_name="Dr Ada Okafor")
+    ben = UserFactory(roles=[Role.STAFF], full_name="Prof Ben Ito")
+    ProposalFactory(cohort=round_.cohort, supervisor=ada)
+    ProposalFactory(cohort=round_.cohort, supervisor=ben)
+    SupervisorCapacity.objects.create(round=round_, supervisor=ben, capacity=3)
+    client.force_login(ada)
+    response = client.post(reverse("theses:staff-supervisors", args=[round_.pk]),
+                           {f"cap_{ada.pk}": "2", f"cap_{ben.pk}": "99"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error:" in body
+    assert f'<a href="#id_cap_{ben.pk}">Give a number from 0 to 50, or leave it blank.</a>' in body
+    assert f'name="cap_{ada.pk}" value="2"' in body  # the input is kept
+    assert dict(SupervisorCapacity.objects.values_list("supervisor_id", "capacity")) == {ben.pk: 3}
+
+
+def test_a_student_cannot_set_supervisor_limits_and_nothing_changes(client):
+    from theses.models import SupervisorCapacity
+
+    round_, (student,) = cohort_with_students(1)
+    ada = UserFactory(roles=[Role.STAFF])
+    ProposalFactory(cohort=round_.cohort, supervisor=ada)
+    client.force_login(student)
+    response = client.post(reverse("theses:staff-supervisors", args=[round_.pk]), {f"cap_{ada.pk}": "9"})
+    assert response.status_code == 403
+    assert not SupervisorCapacity.objects.exists()
+    with pytest.raises(PermissionDenied):
+        services.supervisor_capacities_set(round_=round_, capacities={ada.pk: 9}, by=student)
+    with pytest.raises(ValidationError, match="Only members of staff"):
+        services.supervisor_capacities_set(round_=round_, capacities={student.pk: 9}, by=ada)
+    assert not SupervisorCapacity.objects.exists()
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_supervisor_limits_cost_the_same_queries_whatever_the_data_size(client, django_assert_num_queries, n):
+    from theses.models import SupervisorCapacity
+
+    round_, students = cohort_with_students(2)
+    staff = UserFactory(roles=[Role.STAFF])
+    for i in range(n):
+        project = ProposalFactory(cohort=round_.cohort, capacity=2)
+        ProposalFactory(cohort=round_.cohort, supervisor=project.supervisor)
+        SupervisorCapacity.objects.create(round=round_, supervisor=project.supervisor, capacity=i)
+        SupervisorCapacity.objects.create(round=round_, supervisor=UserFactory(roles=[Role.STAFF]), capacity=1)
+    run = AllocationRun.objects.create(round=round_, objective="min_cost", state="done", created_by=staff,
+                                       published_at=timezone.now())
+    run.assignments.create(student=students[0], proposal=project, rank=1)
+    client.force_login(staff)
+    url = reverse("theses:staff-supervisors", args=[round_.pk])
+    client.get(url)  # warm the session
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    assert len(response.context["rows"]) == 2 * n

@@ -80,6 +80,7 @@ CASES = [
     UrlCase("theses:staff-round", STAFF_ONLY, kwargs=_round),
     UrlCase("theses:staff-milestones", STAFF_ONLY, kwargs=_round),
     UrlCase("theses:staff-ranking", STAFF_ONLY, kwargs=_round),
+    UrlCase("theses:staff-supervisors", STAFF_ONLY, kwargs=_round),
     UrlCase("theses:staff-submissions", STAFF_ONLY, kwargs=_round),
     UrlCase("theses:run-create", STAFF_POST, kwargs=_round, method="post", data={"objective": "min_cost"}),
     UrlCase("theses:run-detail", STAFF_ONLY, kwargs=_run),

@@ -19,6 +19,7 @@ from .staff import (
     staff_round_create,
     staff_showcase,
     staff_submissions,
+    staff_supervisors,
 )
 from .students import (
     preferences,
@@ -34,6 +35,7 @@ __all__ = [
     "index", "partner_propose", "partner_propose_done", "preferences", "proposal_detail", "run_assign",
     "run_compare", "run_create", "run_detail", "run_publish", "run_status", "showcase_consent", "staff_index",
     "staff_milestones", "staff_proposal", "staff_proposal_action", "staff_proposal_create", "staff_proposal_edit",
-    "staff_ranking", "staff_round", "staff_round_create", "staff_showcase", "staff_submissions", "student_home",
+    "staff_ranking", "staff_round", "staff_round_create", "staff_showcase", "staff_submissions",
+    "staff_supervisors", "student_home",
     "student_propose", "submission_create", "submission_detail", "submission_report",
 ]

@@ -17,6 +17,7 @@ from ..forms import (
     RoundSettingsForm,
     RunForm,
     ShowcaseForm,
+    SupervisorCapacitiesForm,
 )
 from ..models import AllocationRun, Milestone, Proposal, ShowcaseEntry, ThesisRound
 from ..permissions import can_approve_proposal
@@ -163,6 +164,29 @@ def staff_milestones(request, pk):
         messages.success(request, "Milestone dates saved. Students are reminded 7 days and 1 day before each.")
         return redirect("theses:staff-round", round_.pk)
     return render(request, "theses/staff_milestones.html", {"form": form, "round": round_})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def staff_supervisors(request, pk):
+    """How many students each supervisor takes in this round (blank: the round's default)."""
+    round_ = get_object_or_404(ThesisRound.objects.select_related("cohort"), pk=pk)
+    rows = selectors.supervisor_rows(round_)
+    form = SupervisorCapacitiesForm(request.POST or None, rows=rows, default=round_.default_supervisor_capacity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.supervisor_capacities_set(round_=round_, capacities=form.capacities(),
+                                                         by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, f"Supervisor limits saved ({changed} changed). "
+                                      "The next allocation run uses them.")
+            return redirect("theses:staff-round", round_.pk)
+    return render(request, "theses/staff_supervisors.html", {
+        "round": round_, "form": form, "rows": form.bound_rows(),
+    })
 
 
 @require_http_methods(["GET", "POST"])
