@@ -6,10 +6,14 @@ class AdmissionsConfig(AppConfig):
     verbose_name = "Admissions"
 
     def ready(self):
-        from mpt import panels
+        from mpt import panels, staff_cards
 
         from . import mail, reminders, review_apps
         from .panels import home_context, programme_context
+        from .staff_cards import admissions_card, reviews_card
+
+        staff_cards.register(reviews_card, order=40)
+        staff_cards.register(admissions_card, order=50)
 
         mail.register()
         reminders.register()

@@ -39,8 +39,12 @@ class CurriculumConfig(AppConfig):
 
     def ready(self):
         from accounts.roles import Role, grant_to_role
+        from mpt import staff_cards
 
         from .models import Module
+        from .staff_cards import modules_card
+
+        staff_cards.register(modules_card, order=10)
 
         # Staff edit the whole catalogue through permissions (see migration 0003).
         grant_to_role(

@@ -6,10 +6,13 @@ class LecturersConfig(AppConfig):
     verbose_name = "Guest lecturers"
 
     def ready(self):
-        from mpt import panels
+        from mpt import panels, staff_cards
 
         from . import mail, reminders
         from .panels import home_context, module_context
+        from .staff_cards import lecturers_card
+
+        staff_cards.register(lecturers_card, order=30)
 
         mail.register()
         reminders.register()

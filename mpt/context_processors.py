@@ -18,7 +18,14 @@ PUBLIC_NAV = [
     ("Apply", "admissions:apply"),
 ]
 
+def _runs_the_programme(user):
+    from .views import can_use_staff_area
+
+    return can_use_staff_area(user)
+
+
 ROLE_NAV = [
+    (_runs_the_programme, "Overview", "staff-home"),
     (permissions.is_staff_member, "Modules (staff)", "curriculum:staff-module-list"),
     (permissions.is_staff_member, "Timetable (staff)", "timetable:staff-week"),
     (permissions.is_staff_member, "Lecturers (staff)", "lecturers:staff-index"),
@@ -32,6 +39,10 @@ ROLE_NAV = [
 ]
 
 
+# Entries whose URL is a parent of other entries' URLs: only their own page marks them current.
+EXACT_ONLY = {"staff-home"}
+
+
 def _entries(pairs, current_path):
     entries = []
     for label, name in pairs:
@@ -39,7 +50,8 @@ def _entries(pairs, current_path):
             url = reverse(name)
         except NoReverseMatch:
             continue
-        active = current_path == url or (url != "/" and current_path.startswith(url))
+        prefix_marks = name not in EXACT_ONLY and url != "/"
+        active = current_path == url or (prefix_marks and current_path.startswith(url))
         entries.append({"label": label, "url": url, "active": active})
     return entries
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("accounts/emails/", include("notifications.account_urls")),
     path("accounts/", include("accounts.urls")),
+    path("staff/", views.staff_home, name="staff-home"),
     path("staff/outbox/", include("notifications.urls")),
     path("", include("curriculum.urls")),
     path("", include("admissions.root_urls")),

@@ -1,9 +1,12 @@
-"""Site-wide pages that belong to no one app: health, errors, policies.
+"""Site-wide pages that belong to no one app: health, errors, policies, and the
+staff area's front page (each app adds its panel to the "staff_home" slot).
 
 The front page is the catalogue's (curriculum.views.home)."""
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -12,6 +15,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from accounts import permissions
 
 from .celery import HEARTBEAT_KEY
 from .celery import app as celery_app
@@ -28,6 +33,21 @@ def accessibility(request):
 @require_safe
 def privacy(request):
     return render(request, "pages/privacy.html")
+
+
+def can_use_staff_area(user):
+    """Staff, reviewers and admissions admins: the people who run the programme."""
+    return any(test(user) for test in (permissions.is_staff_member, permissions.is_reviewer,
+                                       permissions.is_admissions_admin))
+
+
+@login_required
+@require_safe
+def staff_home(request):
+    """What needs the signed-in member of staff now, one panel per app (slot "staff_home")."""
+    if not can_use_staff_area(request.user):
+        raise PermissionDenied
+    return render(request, "pages/staff_home.html")
 
 
 def _check_database():

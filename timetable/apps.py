@@ -6,10 +6,13 @@ class TimetableConfig(AppConfig):
     verbose_name = "Timetable"
 
     def ready(self):
-        from mpt import panels
+        from mpt import panels, staff_cards
 
         from . import notices
         from .panels import module_sessions_context
+        from .staff_cards import timetable_card
+
+        staff_cards.register(timetable_card, order=20)
 
         panels.register(
             "module_detail", template="timetable/panels/module_sessions.html",

@@ -15,5 +15,6 @@ CASES = [
     UrlCase("healthz", PUBLIC, context=_eager_mode),
     UrlCase("accessibility", PUBLIC),
     UrlCase("privacy", PUBLIC),
+    UrlCase("staff-home", only("staff", "reviewer", "admissions_admin")),
     UrlCase("admin:index", only(anonymous=302, denied=302), note="superusers only"),
 ]
