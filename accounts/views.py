@@ -78,6 +78,12 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        # Without a ?next=, people land on their own work, not on their profile.
+        from mpt.context_processors import landing_url
+
+        return landing_url(self.request.user) or super().get_default_redirect_url()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["resend_form"] = ResendVerificationForm()

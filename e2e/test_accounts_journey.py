@@ -46,6 +46,10 @@ def test_visitor_signs_up_confirms_email_logs_in_and_sees_profile(page, live_ser
     page.get_by_label("Email address").fill("noor@example.org")
     page.get_by_label("Password").fill("a-quiet-harbour-42")
     page.get_by_role("button", name="Log in").click()
+    # A new applicant lands on their applications (none yet), and finds their account in the header.
+    expect(page.locator("h1")).to_have_text("Your applications")
+    axe_check(page)
+    page.get_by_role("link", name="Noor (your account)").click()
     expect(page.locator("h1")).to_have_text("Your account")
     expect(page.locator(".summary-list")).to_contain_text("noor@example.org")
     expect(page.locator(".summary-list")).to_contain_text("Applicant")

@@ -39,6 +39,19 @@ ROLE_NAV = [
 ]
 
 
+def landing_url(user):
+    """Where someone lands after logging in: the first page of their own work (the
+    staff overview, their applications, their thesis), or None to use the default."""
+    for test, _label, name in ROLE_NAV:
+        if name == "admin:index" or not test(user):
+            continue
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
+
+
 # Entries whose URL is a parent of other entries' URLs: only their own page marks them current.
 EXACT_ONLY = {"staff-home"}
 

@@ -5,6 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.roles import Role
 from accounts.tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +147,27 @@ def test_profile_refuses_an_empty_name_and_keeps_the_old_one(client):
     response = client.post(reverse("accounts:profile"), {"full_name": "", "preferred_name": ""})
     assert response.status_code == 200
     assert User.objects.get(pk=user.pk).full_name == "Jo Marsh"
+
+
+@pytest.mark.parametrize(
+    ("roles", "landing"),
+    [
+        ([Role.STAFF], "/staff/"),
+        ([Role.REVIEWER], "/staff/"),
+        ([Role.APPLICANT], "/apply/status/"),
+        ([Role.STUDENT], "/theses/my/"),
+        ([], "/accounts/profile/"),
+    ],
+)
+def test_people_land_on_their_own_work_after_logging_in(client, roles, landing):
+    user = UserFactory(roles=roles)
+    response = client.post(reverse("accounts:login"), {"username": user.email, "password": TEST_PASSWORD})
+    assert response["Location"] == landing
+
+
+def test_a_next_page_still_wins_over_the_landing_page(client):
+    user = UserFactory(roles=[Role.STAFF])
+    response = client.post(
+        reverse("accounts:login") + "?next=/modules/", {"username": user.email, "password": TEST_PASSWORD}
+    )
+    assert response["Location"] == "/modules/"

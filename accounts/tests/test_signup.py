@@ -58,7 +58,7 @@ def test_following_the_link_activates_the_account_and_login_then_works(client):
     assert user.is_active and user.email_verified_at is not None
     response = client.post(reverse("accounts:login"), {"username": "Noor@Example.org", "password": GOOD["password1"]})
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:profile")
+    assert response["Location"] == reverse("admissions:status")  # a new applicant lands on their applications
     profile = client.get(reverse("accounts:profile"))
     assert profile.status_code == 200
     assert "noor@example.org" in profile.content.decode()
