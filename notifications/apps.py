@@ -6,9 +6,15 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self):
-        from . import purposes
+        from django.db.models.signals import post_delete, post_save
+
+        from . import purposes, template_cache
+        from .models import EmailTemplate
 
         purposes.register()
+        # Whatever saves or deletes a template (editor, reset, admin), the cache follows on commit.
+        post_save.connect(template_cache.template_saved, sender=EmailTemplate, dispatch_uid="notif-template-saved")
+        post_delete.connect(template_cache.template_deleted, sender=EmailTemplate, dispatch_uid="notif-template-gone")
 
     def seed_demo(self, *, password, stdout):
         from .demo import seed_demo_outbox

@@ -16,10 +16,10 @@ from email.mime.base import MIMEBase
 from django.contrib.auth import get_user_model
 from django.core.mail.backends.base import BaseEmailBackend
 
-from .models import EmailTemplate
 from .registry import get_purpose
 from .rendering import Rendered, render
 from .services import global_context, store_email
+from .template_cache import saved_template
 
 PURPOSE_HEADER = "X-MPT-Purpose"
 FIRST_LINK = re.compile(r"https?://\S+")
@@ -67,9 +67,10 @@ def store_message(message):
 def _restyled(purpose_key, message, rendered):
     """The message re-rendered from staff's template for its purpose, if they edited one."""
     spec = get_purpose(purpose_key)
-    row = EmailTemplate.objects.filter(purpose=purpose_key).first() if spec else None
-    if row is None:
+    saved = saved_template(purpose_key) if spec else None
+    if not saved:
         return rendered
+    subject, body, send_html = saved
     address = (message.to or [""])[0]
     user = get_user_model()._default_manager.filter(email__iexact=address).first()
     link = FIRST_LINK.search(message.body)
@@ -78,7 +79,7 @@ def _restyled(purpose_key, message, rendered):
         "name": user.get_short_name() if user else address,
         "link": link.group(0) if link else "",
     }
-    return render(subject=row.subject, body=row.body, context=context, purpose=spec, send_html=row.send_html)
+    return render(subject=subject, body=body, context=context, purpose=spec, send_html=send_html)
 
 
 def _attachment(item):

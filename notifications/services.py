@@ -13,13 +13,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
-from django.db.models import Case, Q, Value, When
+from django.db import IntegrityError, connections, transaction
+from django.db.models import Case, Q, Subquery, Value, When
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from .models import EmailTemplate, OutboundEmail, OutboundEmailObject
 from .registry import get_purpose
 from .rendering import Rendered, check_placeholders, render
+from .template_cache import saved_template
 
 logger = logging.getLogger(__name__)
 State = OutboundEmail.State
@@ -42,10 +44,13 @@ def global_context():
 
 
 def template_for(purpose):
-    """(subject, body, send_html) staff saved for a purpose, else the registered default."""
-    row = EmailTemplate.objects.filter(purpose=purpose.key).first()
-    if row is not None:
-        return row.subject, row.body, row.send_html
+    """(subject, body, send_html) staff saved for a purpose, else the registered default.
+
+    Read through the cache (notifications.template_cache): no query per mail.
+    """
+    saved = saved_template(purpose.key)
+    if saved:
+        return saved
     return purpose.subject, purpose.body, purpose.html
 
 
@@ -113,6 +118,8 @@ def _encode_attachment(filename, content, mimetype):
 
 
 def _addresses(to):
+    """(addresses, recipient): the first User in `to`, else a subquery finding the
+    account with the first address, evaluated inside the INSERT (no round trip)."""
     user_model = get_user_model()
     addresses, recipient = [], None
     for item in to:
@@ -125,7 +132,7 @@ def _addresses(to):
     if not addresses:
         raise ValueError("a mail needs at least one recipient")
     if recipient is None:
-        recipient = user_model._default_manager.filter(email__iexact=addresses[0]).first()
+        recipient = Subquery(user_model._default_manager.filter(email__iexact=addresses[0]).values("pk")[:1])
     return addresses, recipient
 
 
@@ -147,6 +154,7 @@ def store_email(
 ) -> OutboundEmail:
     """Write an already rendered mail to the outbox (queue_email and the mail backend use it)."""
     addresses, recipient = _addresses(to)
+    looked_up = isinstance(recipient, Subquery)
     now = timezone.now()
     email = OutboundEmail(
         idempotency_key=idempotency_key,
@@ -163,21 +171,23 @@ def store_email(
         body_text=rendered.body_text,
         body_html=rendered.body_html,
         attachments=list(attachments),
-        recipient=recipient,
+        recipient=None if looked_up else recipient,
         send_after=send_after,
         queued_at=None if staged else now,
         # Stamped now, cleared again if the broker refuses the task: null means
         # "the sweeper must dispatch it", and the request saves an UPDATE.
         dispatched_at=now if not staged and (send_after is None or send_after <= now) else None,
     )
-    try:
-        with transaction.atomic():
-            email.save()
-    except IntegrityError:
+    if looked_up:
+        email.recipient_id = recipient
+    if not _insert_once(email):
         existing = OutboundEmail.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is None:
-            raise
+        if existing is None:  # the conflict was not on the key: impossible unless the schema changed
+            raise IntegrityError(f"outbox row for {idempotency_key!r} was neither inserted nor found")
         return existing
+    if looked_up and isinstance(email.__dict__.get("recipient_id"), Subquery):
+        # The account was found inside the INSERT: load it only if someone asks.
+        del email.__dict__["recipient_id"]
     objects = [
         OutboundEmailObject(
             email=email,
@@ -192,6 +202,41 @@ def store_email(
     if email.dispatched_at is not None:
         dispatch_on_commit([email.pk])
     return email
+
+
+def _insert_once(email):
+    """INSERT the row unless its idempotency key exists; True if it was inserted.
+
+    One statement, `INSERT … ON CONFLICT DO NOTHING RETURNING id`, where the
+    database can (PostgreSQL, SQLite ≥ 3.35): no savepoint round trips to
+    survive a duplicate key, and the caller's transaction is never aborted.
+    Elsewhere a savepoint catches the IntegrityError. The only unique columns
+    are the key and the Message-ID made from it, so a conflict means "this
+    mail was queued before".
+    """
+    connection = connections[OutboundEmail.objects.db]
+    if not connection.features.can_return_columns_from_insert:
+        if isinstance(email.recipient_id, Subquery):  # look the account up first: save() wants a value
+            row = email.recipient_id.query.get_compiler(connection=connection).execute_sql("single")
+            email.recipient_id = row[0] if row else None
+        try:
+            with transaction.atomic():
+                email.save()
+        except IntegrityError:
+            return False
+        return True
+    meta = OutboundEmail._meta
+    fields = [f for f in meta.local_concrete_fields if f is not meta.pk]
+    # Model.save() writes through this same manager method; on_conflict makes it INSERT … ON CONFLICT DO NOTHING.
+    rows = OutboundEmail._base_manager._insert(
+        [email], fields=fields, returning_fields=[meta.pk], on_conflict=OnConflict.IGNORE
+    )
+    if not rows or rows[0] is None:
+        return False
+    email.pk = rows[0][0]
+    email._state.adding = False
+    email._state.db = connection.alias
+    return True
 
 
 def dispatch_on_commit(ids):

@@ -122,3 +122,16 @@ def test_missing_placeholder_in_context_is_refused():
     with pytest.raises(ValueError, match="programme"):
         _queue(context={"name": "Sam"})
     assert OutboundEmail.objects.count() == 0
+
+
+def test_a_database_without_insert_returning_still_queues_once(monkeypatch):
+    """MySQL, say: the row goes in through a savepoint, the account is looked up first."""
+    from django.db import connection
+
+    monkeypatch.setattr(type(connection.features), "can_return_columns_from_insert", False)
+    user = UserFactory(email="sam@example.org")
+    first = _queue(to=["SAM@example.org"])
+    assert first.recipient == user
+    assert _queue(to=["someone@example.org"]).pk == first.pk
+    assert _queue(to=["nobody@example.org"], idempotency_key="other").recipient is None
+    assert OutboundEmail.objects.count() == 2
