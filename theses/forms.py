@@ -169,7 +169,7 @@ class SupervisorCapacitiesForm(forms.Form):
             self.fields[f"cap_{row.supervisor.pk}"] = forms.IntegerField(
                 label=f"Students for {row.supervisor.full_name or row.supervisor.email}", required=False,
                 min_value=0, max_value=50, initial=row.capacity,
-                widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "capacity-input"}),
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
                 help_text=f"Leave blank for the round's default ({default}).",
                 error_messages={"min_value": "Give a number from 0 to 50, or leave it blank.",
                                 "max_value": "Give a number from 0 to 50, or leave it blank.",
