@@ -1,8 +1,14 @@
 """A session's card on the week pages, rendered once in Python.
 
-A busy week has 500 sessions, each shown in the grid and in the list; rendering
-each through a template include cost seconds. Building the same HTML here costs
-microseconds a card. Every value from the database goes through `html.escape`.
+A busy week has 500 sessions, each shown in the grid and in the list. Each card
+is built here once per request as a string, and each day (public page) or cell
+(staff grid) is joined into one safe string, so the template renders one value
+per day or cell instead of one per session. What many sessions share is built
+once per request, not once per session: the time line (a week has a few dozen
+distinct start and end times, so each is converted to the zone and formatted
+once), the “MPT7001 lecture” label, the room's name and the links (reversed once
+as a pattern, the id spliced in). Every value from the database goes through
+`html.escape`.
 """
 
 import uuid
@@ -12,68 +18,121 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 _ZERO = str(uuid.UUID(int=0))
+_NINES = 999999999
 
 
-def _url_pattern(name, arg):
-    return reverse(name, args=[arg])
+def _url_around(name, arg):
+    """A reversed URL split around its argument: ("/timetable/sessions/", "/")."""
+    url = reverse(name, args=[arg])
+    head, _, tail = url.partition(str(arg))
+    return head, tail
+
+
+class _Times:
+    """`<p class="tt-time">…</p>` for a (start, end) pair, converted to the zone and formatted once each."""
+
+    def __init__(self, zone):
+        self.zone = zone
+        self.lines = {}
+
+    def line(self, starts_at, ends_at):
+        key = (starts_at, ends_at)
+        text = self.lines.get(key)
+        if text is None:
+            start, end = starts_at.astimezone(self.zone), ends_at.astimezone(self.zone)
+            text = self.lines[key] = (
+                f'<p class="tt-time"><time datetime="{start.isoformat()}">{start:%H:%M}</time>\u2013'
+                f'<time datetime="{end.isoformat()}">{end:%H:%M}</time></p>'
+            )
+        return text
 
 
 def attach_cards(sessions, zone, *, staff=False, by="room"):
-    """Set `session.card` (safe HTML) on each WeekSession row; returns the rows."""
-    detail = _url_pattern("timetable:session-detail", _ZERO)
-    edit = _url_pattern("timetable:session-edit", 999999999)
-    series = _url_pattern("timetable:series-detail", 999999999)
+    """Set `session.card` (a string of escaped HTML) on each WeekSession row; returns the rows.
+
+    Cards are joined into safe HTML by `day_list_html`/`day_grid_html` (public
+    page) and `attach_cell_html` (staff grid).
+    """
+    detail_head, detail_tail = _url_around("timetable:session-detail", _ZERO)
+    edit_head, edit_tail = _url_around("timetable:session-edit", _NINES)
+    series_head, series_tail = _url_around("timetable:series-detail", _NINES)
+    times = _Times(zone)
+    labels = {}  # (module code, kind) -> escaped “MPT7001 lecture”
+    places = {}  # room id -> “Room B12” / “Online”
+    lines = {}  # (place, teachers) -> the escaped detail line, or ""
+    cancelled, moved = "cancelled", "moved"
     for s in sessions:
-        start, end = s.starts_at.astimezone(zone), s.ends_at.astimezone(zone)
-        teachers = ", ".join(name for _, name in s.teachers)
-        where = s.where
-        what = f"{s.module_code} {s.kind_label.lower()}"
-        classes = f"tt-session tt-kind-{s.kind}" + (" tt-cancelled" if s.is_cancelled else "")
-        if staff and not s.is_cancelled:
-            link = edit.replace("999999999", str(s.pk))
-        else:
-            link = detail.replace(_ZERO, str(s.uid))
-        parts = [
-            f'<article class="{classes}">',
-            f'<p class="tt-time"><time datetime="{start.isoformat()}">{start:%H:%M}</time>\u2013'
-            f'<time datetime="{end.isoformat()}">{end:%H:%M}</time></p>',
-            f'<p class="tt-what"><a href="{link}">{escape(what)}</a>',
-        ]
-        if s.title and not staff:
-            parts.append(f'<span class="tt-title">{escape(s.title)}</span>')
-        if staff and not s.is_published:
-            parts.append(' <span class="badge tt-badge-draft">Not published</span>')
-        parts.append("</p>")
-        public_line = where + (f" \u00b7 {teachers}" if teachers else "")
-        detail_line = (teachers if by == "room" else where) if staff else public_line
-        if detail_line:
-            parts.append(f'<p class="tt-where">{escape(detail_line)}</p>')
-        if s.is_cancelled:
+        key = (s.module_code, s.kind)
+        what = labels.get(key)
+        if what is None:
+            what = labels[key] = escape(f"{s.module_code} {s.kind_label.lower()}")
+        place = places.get(s.room_id)
+        if place is None:
+            place = places[s.room_id] = s.where
+        teachers = ", ".join([name for _, name in s.teachers]) if s.teachers else ""
+        line_key = (teachers if by == "room" else place) if staff else (place, teachers)
+        detail_line = lines.get(line_key)
+        if detail_line is None:
+            text = line_key if staff else (place + (f" \u00b7 {teachers}" if teachers else ""))
+            detail_line = lines[line_key] = f'<p class="tt-where">{escape(text)}</p>' if text else ""
+        status = s.status
+        is_cancelled = status == cancelled
+        edit = staff and not is_cancelled
+        link = f"{edit_head}{s.pk}{edit_tail}" if edit else f"{detail_head}{s.uid}{detail_tail}"
+        extra = ""
+        if staff:
+            if not s.is_published:
+                extra = ' <span class="badge tt-badge-draft">Not published</span>'
+        elif s.title:
+            extra = f'<span class="tt-title">{escape(s.title)}</span>'
+        if is_cancelled:
             reason = "" if staff else f" {escape(s.cancel_reason)}"
-            parts.append(f'<p class="tt-status"><strong class="badge tt-badge-cancelled">Cancelled</strong>'
-                         f"{reason}</p>")
-        elif s.status == "moved":
-            parts.append('<p class="tt-status"><strong class="badge tt-badge-moved">Moved</strong></p>')
+            state = f'<p class="tt-status"><strong class="badge tt-badge-cancelled">Cancelled</strong>{reason}</p>'
+        elif status == moved:
+            state = '<p class="tt-status"><strong class="badge tt-badge-moved">Moved</strong></p>'
+        else:
+            state = ""
+        series = ""
         if staff and s.series_id:
-            parts.append(f'<p class="tt-series"><a href="{series.replace("999999999", str(s.series_id))}">Series'
-                         f'<span class="visually-hidden"> of {escape(what)}</span></a></p>')
-        parts.append("</article>")
-        # Safe: every value from the database above went through html.escape().
-        s.card = mark_safe("".join(parts))
+            series = (f'<p class="tt-series"><a href="{series_head}{s.series_id}{series_tail}">Series'
+                      f'<span class="visually-hidden"> of {what}</span></a></p>')
+        s.card = (
+            f'<article class="tt-session tt-kind-{s.kind}{" tt-cancelled" if is_cancelled else ""}">'
+            f"{times.line(s.starts_at, s.ends_at)}"
+            f'<p class="tt-what"><a href="{link}">{what}</a>{extra}</p>'
+            f"{detail_line}{state}{series}</article>"
+        )
     return sessions
 
 
+def day_list_html(sessions):
+    """The list view's items for one day: `<li>` per card, as safe HTML."""
+    # Safe: the cards are built by attach_cards, which escapes every value from the database.
+    return mark_safe("".join([f"<li>{s.card}</li>" for s in sessions]))
+
+
+def day_grid_html(sessions):
+    """The grid's cell for one day: its cards, or a dash when there are none, as safe HTML."""
+    # Safe: as above.
+    return mark_safe("".join([s.card for s in sessions]) if sessions else '<span class="text-muted">\u2014</span>')
+
+
 def attach_cell_html(rows, *, by):
-    """Set `cell.html` on each cell of the staff grid: its cards and an “Add” link for that day (and room)."""
+    """Set `row.cells_html` on each row of the staff grid: a `<td>` per day, with its cards and an “Add” link."""
     add = reverse("timetable:session-create")
+    days = {}  # date -> (its ISO form, “Monday 5 October”)
     for row in rows:
         room = f"&amp;room={row.key}" if by == "room" and row.key else ""
         where = f" in {escape(row.label)}" if by == "room" else ""
+        cells = []
         for cell in row.cells:
-            cards = "".join(session.card for session in cell.sessions)
-            day = f"{cell.date:%A} {cell.date.day} {cell.date:%B}"
-            link = (f'<a class="tt-add" href="{add}?date={cell.date.isoformat()}{room}">Add'
-                    f'<span class="visually-hidden"> a session on {day}{where}</span></a>')
-            # Safe: the cards are built by attach_cards; the label is escaped.
-            cell.html = mark_safe(cards + link)
+            date = cell.date
+            if date not in days:
+                days[date] = (date.isoformat(), f"{date:%A} {date.day} {date:%B}")
+            iso, day = days[date]
+            cards = "".join([session.card for session in cell.sessions])
+            cells.append(f'<td>{cards}<a class="tt-add" href="{add}?date={iso}{room}">Add'
+                         f'<span class="visually-hidden"> a session on {day}{where}</span></a></td>')
+        # Safe: the cards are built by attach_cards; the label is escaped.
+        row.cells_html = mark_safe("".join(cells))
     return rows

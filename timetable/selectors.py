@@ -3,14 +3,17 @@
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from html import escape
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from curriculum.models import Cohort, Module, ModuleOffering, Programme
 
+from .cards import day_grid_html, day_list_html
 from .models import Room, Session
-from .timezones import local, week_bounds
+from .timezones import week_bounds
 
 
 def sessions_between(start, end, *, public=True, programme=None, module=None, room=None, cohort=None,
@@ -37,7 +40,7 @@ def sessions_between(start, end, *, public=True, programme=None, module=None, ro
     return sessions.order_by("starts_at", "pk")
 
 
-@dataclass
+@dataclass(slots=True)
 class WeekSession:
     """A session as the week pages need it: plain values, no model instances.
 
@@ -84,19 +87,40 @@ WEEK_FIELDS = ("pk", "uid", "kind", "title", "starts_at", "ends_at", "status", "
 
 
 def week_rows(sessions, *, with_cohorts=False):
-    """WeekSession rows for a Session queryset: two queries (three with cohorts)."""
+    """WeekSession rows for a Session queryset: two queries (three with cohorts).
+
+    The staff and cohorts are read with the sessions' filter as a subquery
+    rather than a list of 500 ids, which the driver would have to bind and the
+    database to parse on every request.
+    """
     rows = [WeekSession(*values[:11], room_name=values[11] or "", module_code=values[12])
             for values in sessions.order_by("starts_at", "pk").values_list(*WEEK_FIELDS)]
-    by_pk = {row.pk: row for row in rows}
-    if by_pk:
-        links = Session.teachers.through.objects.filter(session_id__in=list(by_pk)).order_by("user__full_name")
+    if rows:
+        by_pk = {row.pk: row for row in rows}
+        chosen = sessions.order_by().values("pk")
+        links = Session.teachers.through.objects.filter(session__in=chosen).order_by("user__full_name", "pk")
         for session_id, user_id, name in links.values_list("session_id", "user_id", "user__full_name"):
-            by_pk[session_id].teachers.append((user_id, name))
+            if session_id in by_pk:  # a session added between the two reads is not on the page
+                by_pk[session_id].teachers.append((user_id, name))
         if with_cohorts:
-            links = Session.cohorts.through.objects.filter(session_id__in=list(by_pk)).order_by("cohort__name")
+            links = Session.cohorts.through.objects.filter(session__in=chosen).order_by("cohort__name", "pk")
             for session_id, cohort_id, name in links.values_list("session_id", "cohort_id", "cohort__name"):
-                by_pk[session_id].cohorts.append((cohort_id, name))
+                if session_id in by_pk:
+                    by_pk[session_id].cohorts.append((cohort_id, name))
     return rows
+
+
+def _local_dates(zone):
+    """A function from a UTC datetime to its date in `zone`, converting each distinct moment once."""
+    dates = {}
+
+    def local_date(moment):
+        date = dates.get(moment)
+        if date is None:
+            date = dates[moment] = moment.astimezone(zone).date()
+        return date
+
+    return local_date
 
 
 @dataclass
@@ -104,14 +128,23 @@ class Day:
     date: datetime.date
     sessions: list = field(default_factory=list)
 
+    @property
+    def list_html(self):
+        return day_list_html(self.sessions)
+
+    @property
+    def grid_html(self):
+        return day_grid_html(self.sessions)
+
 
 def week_days(sessions, monday, zone, *, weekend=None):
     """Sessions grouped into days Monday..Friday (and the weekend when anything falls on it)."""
     days = {monday + datetime.timedelta(days=i): Day(monday + datetime.timedelta(days=i)) for i in range(7)}
+    local_date = _local_dates(zone)
     for session in sessions:
-        day = local(session.starts_at, zone).date()
-        if day in days:
-            days[day].sessions.append(session)
+        day = days.get(local_date(session.starts_at))
+        if day is not None:
+            day.sessions.append(session)
     if weekend is None:
         weekend = any(days[d].sessions for d in list(days)[5:])
     return list(days.values())[: 7 if weekend else 5]
@@ -122,6 +155,7 @@ class GridRow:
     key: object
     label: str
     cells: list
+    cells_html: str = ""
 
 
 GROUPINGS = {"room": "Room", "cohort": "Cohort", "staff": "Member of staff"}
@@ -140,8 +174,9 @@ def week_grid(sessions, monday, zone, *, by, rooms=()):
 
     for room in rooms:  # every bookable room gets a row, so staff can add into an empty one
         row_for(room.pk, room.name)
+    local_date = _local_dates(zone)
     for session in sessions:
-        index = (local(session.starts_at, zone).date() - monday).days
+        index = (local_date(session.starts_at) - monday).days
         if index >= n:
             continue
         if by == "room":
@@ -158,13 +193,17 @@ def week_grid(sessions, monday, zone, *, by, rooms=()):
 def public_filter_options(params):
     """The public filters as plain option lists (three queries).
 
-    Rendered with a simple loop rather than Django's Select widget, whose
-    per-option templates cost more than the rest of a 500-session week.
+    The options are built here as HTML rather than with Django's Select
+    widget, whose per-option templates cost more than the rest of a
+    500-session week, or a template loop (three nodes per option).
     """
     def field(name, label, everything, rows):
         chosen = params.get(name, "")
+        options = [f'<option value="{escape(value)}"{" selected" if value == chosen else ""}>{escape(text)}</option>'
+                   for value, text in rows]
+        # Safe: every value and label is escaped above.
         return {"name": name, "id": f"id_{name}", "label": label, "everything": everything,
-                "options": [(value, text, value == chosen) for value, text in rows]}
+                "options_html": mark_safe("".join(options))}
 
     modules = Module.objects.published().order_by("code").values_list("slug", "code", "title")
     return [
