@@ -6,9 +6,13 @@ class ThesesConfig(AppConfig):
     verbose_name = "Thesis projects"
 
     def ready(self):
+        from mpt import staff_cards
+
         from . import purposes
+        from .staff_cards import theses_card
 
         purposes.register()
+        staff_cards.register(theses_card, order=45)
 
     def seed_demo(self, *, password, stdout):
         from .demo import seed_demo_theses
