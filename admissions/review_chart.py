@@ -17,10 +17,11 @@ class Line:
 
 
 def _nice_max(value):
-    for step in (5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000):
+    """The axis top: a round number divisible by 4, so the five gridlines are whole numbers."""
+    for step in (4, 8, 12, 20, 40, 60, 80, 100, 200, 400, 600, 800, 1000, 2000, 4000, 6000, 8000, 10000):
         if value <= step:
             return step
-    return value
+    return -(-value // 4000) * 4000
 
 
 def line_chart(moments, series):

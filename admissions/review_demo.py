@@ -47,8 +47,8 @@ PGCERT_RUBRIC = [
 ]
 
 REVIEWERS = [
-    ("priya.raman@example.org", "Dr Priya Raman"),
-    ("tom.okafor@example.org", "Tom Okafor"),
+    ("kavita.shah@example.org", "Dr Kavita Shah"),
+    ("marcus.bell@example.org", "Marcus Bell"),
     ("helen.marsh@example.org", "Dr Helen Marsh"),
 ]
 

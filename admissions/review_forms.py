@@ -55,7 +55,7 @@ class ReviewSetupForm(forms.ModelForm):
             "co_reviews": "Other reviewers' scores are shown",
             "disagreement_threshold": "Flag disagreement at a score spread of",
         }
-        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}), "co_reviews": RadioChoices}
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "co_reviews": RadioChoices}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,7 +140,8 @@ class ApplicationConflictForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    reviewer = ReviewerChoiceField(queryset=User.objects.none(), label="Add a reviewer")
+    reviewer = ReviewerChoiceField(queryset=User.objects.none(), label="Add a reviewer",
+                                  empty_label="Choose a reviewer")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -153,7 +154,8 @@ CONDITION_ROWS = 3
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(choices=Decision.Outcome.choices, widget=RadioChoices, label="Decision")
     respond_by = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="An offer must be answered by",
+        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label="An offer must be answered by",
         help_text="Offers only. Four weeks from today if left empty.",
     )
     waitlist_rank = forms.IntegerField(
@@ -173,8 +175,26 @@ class DecisionForm(forms.Form):
                 help_text="Leave empty for an unconditional offer." if i == 1 else "",
             )
             self.fields[f"condition_{i}_due"] = forms.DateField(
-                required=False, widget=forms.DateInput(attrs={"type": "date"}), label=f"Condition {i} due by",
+                required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                label=f"Condition {i} due by",
             )
+
+    @staticmethod
+    def initial_from(decision, tz):
+        """The form's starting values when changing `decision`: what it says now (dates in `tz`)."""
+        if decision is None:
+            return {}
+        from .review_services import INTERVIEW_MESSAGE
+
+        message = "" if decision.message == INTERVIEW_MESSAGE else decision.message
+        initial = {"outcome": decision.outcome, "message": message, "waitlist_rank": decision.waitlist_rank}
+        offer = getattr(decision, "offer", None)
+        if offer is not None:
+            initial["respond_by"] = offer.respond_by.astimezone(tz).date() if offer.respond_by else None
+            for i, condition in enumerate(offer.conditions.all()[:CONDITION_ROWS], start=1):
+                initial[f"condition_{i}"] = condition.text
+                initial[f"condition_{i}_due"] = condition.due_on
+        return initial
 
     def conditions(self):
         rows = []

@@ -284,7 +284,8 @@ def application_history(application):
         events.append((row.history_date, row.history_user, what))
     offer_ids = list(Offer.objects.filter(application=application).values_list("pk", flat=True))
     for row in Offer.history.filter(id__in=offer_ids).select_related("history_user").order_by("history_date"):
-        events.append((row.history_date, row.history_user, f"Offer: {Offer.State(row.state).label}"))
+        label = "waiting for an answer" if row.state == Offer.State.PENDING else Offer.State(row.state).label.lower()
+        events.append((row.history_date, row.history_user, f"Offer: {label}"))
     for row in OfferCondition.history.filter(offer_id__in=offer_ids).select_related("history_user").order_by(
         "history_date"
     ):
@@ -305,7 +306,8 @@ def application_history(application):
         events.append((referee.received_at, None, f"Reference received from {referee.name}"))
     for access in DocumentAccess.objects.filter(application=application).select_related("user"):
         events.append((access.at, access.user, f"Opened {access.document_label}"))
-    events.sort(key=lambda e: e[0], reverse=True)
+    order = {id(e): n for n, e in enumerate(events)}
+    events.sort(key=lambda e: (e[0], order[id(e)]), reverse=True)
     return events
 
 

@@ -526,7 +526,7 @@ def decision_stage(
             raise AdmissionsError("Only a submitted application that is not withdrawn or enrolled can be decided.")
         _clear_current(locked, by, now)
         if outcome == Decision.Outcome.INTERVIEW and not message:
-            message = "Please choose a time for your interview on your application's status page."
+            message = INTERVIEW_MESSAGE
         if outcome == Decision.Outcome.WAITLIST and waitlist_rank is None:
             waitlist_rank = next_waitlist_rank(locked.intake)
         return services.decision_record(
@@ -722,6 +722,9 @@ def slot_delete(*, slot, by):
     if slot.application_id:
         raise AdmissionsError("Someone has booked this slot; it cannot be removed.")
     _audited(slot, by).delete()
+
+
+INTERVIEW_MESSAGE = "Please book a time for your interview: follow the link on your applications page."
 
 
 def interview_decision(application):

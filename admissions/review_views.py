@@ -409,7 +409,13 @@ def admin_unassign(request, pk):
 @require_http_methods(["GET", "POST"])
 def admin_decision(request, pk):
     application = review_selectors.application_for_admin_or_404(request.user, pk)
-    form = review_forms.DecisionForm(request.POST or None)
+    current = (
+        Decision.objects.filter(application=application, superseded_at=None)
+        .select_related("offer").prefetch_related("offer__conditions").first()
+    )
+    form = review_forms.DecisionForm(
+        request.POST or None, initial=review_forms.DecisionForm.initial_from(current, application.intake.tz)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         respond_by = None
@@ -427,7 +433,6 @@ def admin_decision(request, pk):
         else:
             messages.success(request, "Decision staged. Apply it on the decisions page to write its email.")
             return redirect("admissions:admin-application", pk=application.pk)
-    current = Decision.objects.filter(application=application, superseded_at=None).first()
     return render(
         request, "admissions/admin/decision.html",
         {"application": application, "intake": application.intake, "form": form, "current": current},
@@ -566,6 +571,12 @@ def admin_decisions(request, slug):
         .prefetch_related("offer__conditions").order_by("outcome", "waitlist_rank", "pk")
     )
     unsent = list(review_services.unsent_decision_mails(intake).order_by("pk"))
+    # Each waiting email beside the applicant and decision it tells them about.
+    decisions = Decision.objects.select_related("application__applicant").in_bulk(
+        [int(email.idempotency_key.rsplit(":", 1)[1]) for email in unsent]
+    )
+    for email in unsent:
+        email.decision = decisions.get(int(email.idempotency_key.rsplit(":", 1)[1]))
     return render(
         request,
         "admissions/admin/decisions.html",

@@ -101,8 +101,8 @@ def intake_with_applications(settings, tmp_path):
 def test_assign_review_decide_and_enrol(intake_with_applications, page, live_server, no_violations, tmp_path):
     intake, application = intake_with_applications
     admin = UserFactory(email="ada@example.org", full_name="Ada Okafor", roles=[Role.ADMISSIONS_ADMIN])
-    priya = UserFactory(email="priya@example.org", full_name="Dr Priya Raman", roles=[Role.REVIEWER])
-    tom = UserFactory(email="tom@example.org", full_name="Tom Okafor", roles=[Role.REVIEWER])
+    kavita = UserFactory(email="kavita@example.org", full_name="Dr Kavita Shah", roles=[Role.REVIEWER])
+    marcus = UserFactory(email="marcus@example.org", full_name="Marcus Bell", roles=[Role.REVIEWER])
 
     # The admin finds the intake's set-up from the applications list and runs the assignment.
     _log_in(page, live_server, admin.email)
@@ -121,16 +121,16 @@ def test_assign_review_decide_and_enrol(intake_with_applications, page, live_ser
     expect(page.locator("main")).to_contain_text("2 applications to review, 4 assignments so far")
     no_violations(page)
     assert set(ReviewAssignment.objects.filter(application=application).values_list("reviewer", flat=True)) == {
-        priya.pk,
-        tom.pk,
+        kavita.pk,
+        marcus.pk,
     }
     assert OutboundEmail.objects.filter(purpose="admissions.review_digest").count() == 2
     _log_out(page)
 
     # Each reviewer scores Noor's application and moves on to the next.
     for reviewer, values, recommendation in (
-        (priya, {"Coding ability": 5, "Motivation for public-good technology": 4}, "Offer a place"),
-        (tom, {"Coding ability": 4, "Motivation for public-good technology": 4}, "Offer a place"),
+        (kavita, {"Coding ability": 5, "Motivation for public-good technology": 4}, "Offer a place"),
+        (marcus, {"Coding ability": 4, "Motivation for public-good technology": 4}, "Offer a place"),
     ):
         _log_in(page, live_server, reviewer.email)
         page.get_by_role("navigation", name="Your work").get_by_role("link", name="My reviews").click()
@@ -155,7 +155,7 @@ def test_assign_review_decide_and_enrol(intake_with_applications, page, live_ser
     no_violations(page)
     page.get_by_role("link", name="Noor Haddad").click()
     expect(page.locator("h1")).to_have_text("Noor Haddad")
-    expect(page.locator("main")).to_contain_text("Dr Priya Raman: careful, tested code.")
+    expect(page.locator("main")).to_contain_text("Dr Kavita Shah: careful, tested code.")
     no_violations(page)
     page.get_by_role("link", name="Stage a decision").click()
     expect(page.locator("h1")).to_have_text("Decision for Noor Haddad")
@@ -173,11 +173,15 @@ def test_assign_review_decide_and_enrol(intake_with_applications, page, live_ser
     expect(page.locator("h1")).to_have_text("Decisions and places")
     expect(page.get_by_role("row", name=re.compile("Noor Haddad"))).to_contain_text(CONDITION)
     no_violations(page)
+    # Applying and sending each ask once, naming the consequence.
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Apply 1 decision and stage its email").click()
     expect(page.get_by_role("status")).to_contain_text("Applied 1 decision.")
     mail = OutboundEmail.objects.get(purpose="admissions.decision", to=["noor@example.org"])
     assert mail.state == "staged"
     no_violations(page)
+    expect(page.get_by_role("table", name="Decision emails waiting to be sent")).to_contain_text("Noor Haddad")
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Send 1 decision email").click()
     expect(page.get_by_role("status")).to_contain_text("Sent 1 decision email.")
     no_violations(page)

@@ -371,3 +371,47 @@ def test_status_page_says_when_the_applicant_is_a_student(client):
     client.force_login(application.applicant)
     page = client.get(reverse("admissions:status")).content.decode()
     assert f"You are a student of {cohort.name}." in page
+
+
+def test_changing_a_decision_starts_from_what_it_says_now(client):
+    import datetime
+
+    application = submitted()
+    admin = admin_user()
+    rs.decision_stage(application=application, outcome="offer", by=admin, message="Welcome.",
+                      conditions=[("A 2:1 degree", datetime.date(2030, 8, 31))])
+    client.force_login(admin)
+    form = client.get(reverse("admissions:admin-decision", args=[application.pk])).context["form"]
+    assert form["outcome"].value() == "offer"
+    assert form["message"].value() == "Welcome."
+    assert (form["condition_1"].value(), form["condition_1_due"].value()) == ("A 2:1 degree",
+                                                                             datetime.date(2030, 8, 31))
+    assert form["condition_2"].value() is None
+    page = client.get(reverse("admissions:admin-decision", args=[application.pk])).content.decode()
+    assert 'value="2030-08-31"' in page  # a date input only shows an ISO date
+
+
+def test_setup_form_shows_the_due_date_a_date_input_can_read(client):
+    import datetime
+
+    intake = IntakeFactory()
+    setup = rs.setup_for(intake)
+    setup.due_on = datetime.date(2030, 1, 15)
+    setup.save()
+    client.force_login(admin_user())
+    page = client.get(reverse("admissions:admin-setup", args=[intake.slug])).content.decode()
+    assert 'type="date" name="due_on" value="2030-01-15"' in page
+
+
+def test_decisions_page_names_the_applicant_of_each_waiting_email_and_asks_before_sending(client):
+    application = submitted()
+    admin = admin_user()
+    rs.decision_stage(application=application, outcome="reject", by=admin)
+    rs.decisions_apply(intake=application.intake, by=admin)
+    client.force_login(admin)
+    response = client.get(reverse("admissions:admin-decisions", args=[application.intake.slug]))
+    (email,) = response.context["unsent"]
+    assert email.decision.application == application
+    page = response.content.decode()
+    assert f'">{application.display_name}</a></th>\n          <td>Unsuccessful</td>' in page
+    assert 'data-confirm="Send 1 decision email now? Sent emails cannot be recalled."' in page
