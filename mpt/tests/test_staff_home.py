@@ -77,6 +77,8 @@ def test_every_card_together_costs_the_same_queries_at_two_sizes(client_for):
     from admissions.tests.review_factories import submitted
     from curriculum.tests.factories import ModuleFactory
     from lecturers.tests.factories import make_invitation
+    from notifications.tests.factories import OutboundEmailFactory
+    from theses.tests.factories import ProposalFactory
 
     client = client_for("superuser")
 
@@ -85,6 +87,8 @@ def test_every_card_together_costs_the_same_queries_at_two_sizes(client_for):
             ModuleFactory(draft=True)
             submitted()
             make_invitation()
+            ProposalFactory(submitted=True)
+            OutboundEmailFactory(failed=True)
 
     grow(1)
     small = _queries(client)
