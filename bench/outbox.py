@@ -3,12 +3,24 @@ Celery workers through Redis to a local SMTP server (aiosmtpd, in this process).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mpt \
     CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
-    .venv/bin/python bench/outbox.py --count 10000 --workers 2 --concurrency 8
+    .venv/bin/python bench/outbox.py --count 10000 --latency-count 1000 --workers 2 --concurrency 8
 
-Prints what queuing costs a request (median, p95), delivery throughput (mails/s
-from the first queued to the last received) and the time from queue to
-receipt at the SMTP server (median, p95). It uses its own queue name and
-idempotency keys and deletes its rows afterwards; run `manage.py migrate` first.
+Phase 1, before any worker starts: what queuing adds to a request, each mail
+in its own transaction as a request would send it, split into queue_email
+(render, INSERT), COMMIT and the on-commit publish to the broker; wall and CPU
+time, median and p95, with the load average (other programs on the machine
+inflate wall time; CPU time is the fairer figure on a busy box).
+
+Phase 2: --count mails are queued with no worker running, then the workers
+start: throughput, mails/s from the first received to the last received at
+the SMTP sink.
+
+Phase 3: with the workers running and idle, --latency-count mails are queued
+one after another, as requests would: the time from queue to receipt at the
+SMTP sink (median, p95).
+
+It uses its own queue name and idempotency keys and deletes its rows (and the
+phase-1 tasks) afterwards; run `manage.py migrate` first.
 """
 
 import argparse
@@ -48,6 +60,81 @@ class Sink:
         return "250 OK"
 
 
+def measure_request_cost(options, queue_email, transaction, OutboundEmail, queue):
+    """Phase 1: queue mails exactly as a request would (each in its own transaction),
+    before any worker runs, so nothing competes for the CPUs but other programs.
+
+    Each call is split with on-commit callbacks around the one queue_email
+    registers: queue_email itself (render, INSERT, on_commit registration),
+    COMMIT, then the publish to the broker. Wall and CPU (process) time are
+    kept: on a shared machine CPU time is the fairer figure. The published
+    tasks are removed from the broker and the rows deleted afterwards.
+    """
+    import redis
+
+    marks = {}
+
+    def mark(name):
+        def record():
+            marks[name] = (time.perf_counter(), time.process_time())
+
+        return record
+
+    def one(n):
+        t0, c0 = time.perf_counter(), time.process_time()
+        with transaction.atomic():
+            transaction.on_commit(mark("committed"))  # runs first after COMMIT, before the publish
+            queue_email(
+                purpose="bench.mail",
+                to=[f"request{n}@example.org"],
+                context={"name": f"Person {n}", "n": str(n)},
+                idempotency_key=f"bench:{RUN}:request:{n}",
+            )
+            t1, c1 = time.perf_counter(), time.process_time()
+        t3, c3 = time.perf_counter(), time.process_time()
+        t2, c2 = marks["committed"]
+        return {
+            "queue": (t1 - t0, c1 - c0),
+            "commit": (t2 - t1, c2 - c1),
+            "publish": (t3 - t2, c3 - c2),
+            "queue_publish": ((t1 - t0) + (t3 - t2), (c1 - c0) + (c3 - c2)),
+            "total": (t3 - t0, c3 - c0),
+        }
+
+    for n in range(options.warmup):  # connections opened, template cached, code paths warm
+        one(-1 - n)
+    result = {"samples": options.request_samples, "load_before": os.getloadavg()[0]}
+    for n in range(options.request_samples):
+        for key, (wall, cpu) in one(n).items():
+            result.setdefault(key, []).append(wall)
+            result.setdefault(key + "_cpu", []).append(cpu)
+    result["load_after"] = os.getloadavg()[0]
+    OutboundEmail.objects.filter(idempotency_key__startswith=f"bench:{RUN}:request:").delete()
+    broker = redis.Redis.from_url(os.environ["CELERY_BROKER_URL"])
+    broker.delete(queue, *broker.keys(f"{queue}\x06\x16*"))
+    return result
+
+
+def report_request_cost(request):
+    load = f"{request['load_before']:.1f} → {request['load_after']:.1f}"
+    print(f"Phase 1: what queuing adds to a request ({request['samples']} mails, no workers running)")
+    print(f"  load average           {load} on {os.cpu_count()} CPUs")
+    for label, key in [
+        ("queue_email + publish", "queue_publish"),
+        ("  queue_email", "queue"),
+        ("  on-commit publish", "publish"),
+        ("commit", "commit"),
+        ("total", "total"),
+    ]:
+        wall, cpu = request[key], request[key + "_cpu"]
+        print(
+            f"  {label:<22} wall median {statistics.median(wall) * 1000:5.2f} ms, "
+            f"p95 {percentile(wall, 0.95) * 1000:5.2f} | CPU median {statistics.median(cpu) * 1000:5.2f} ms, "
+            f"p95 {percentile(cpu, 0.95) * 1000:5.2f}"
+        )
+    print()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=10_000)
@@ -55,9 +142,11 @@ def main():
     parser.add_argument("--concurrency", type=int, default=8, help="threads per worker")
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument(
-        "--backlog",
-        action="store_true",
-        help="queue everything first, then start the workers: measures what two workers deliver per second",
+        "--request-samples", type=int, default=1000, help="mails timed in phase 1 (what a request pays)"
+    )
+    parser.add_argument("--warmup", type=int, default=50, help="untimed mails before phase 1")
+    parser.add_argument(
+        "--latency-count", type=int, default=1000, help="mails timed from queue to delivery in phase 3"
     )
     options = parser.parse_args()
 
@@ -112,12 +201,11 @@ def main():
     print(f"worker log: {log_path}")
     workers = []
 
-    def start_workers():
+    def start_workers(wait=True):
         workers.extend(_spawn(i) for i in range(options.workers))
-        for _ in range(options.workers * 2):
+        for _ in range(options.workers * 2 if wait else 0):
             ping.apply_async(("ready",), queue=queue).get(timeout=120)
         print(f"{options.workers} workers x {options.concurrency} threads on queue {queue}; SMTP sink on :{smtp_port}")
-        return time.time()
 
     def _spawn(i):
         return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
@@ -148,55 +236,63 @@ def main():
             stderr=subprocess.STDOUT,
         )
 
-    try:
-        if not options.backlog:
-            start_workers()
-        queued_at, costs = {}, []
-        started = time.time()
-        for n in range(options.count):
-            t0 = time.perf_counter()
+    def queue_batch(batch, count):
+        """Queue `count` mails one transaction each, as requests would; {Message-ID: when queued}."""
+        queued_at = {}
+        for n in range(count):
             wall = time.time()
             with transaction.atomic():
                 mail = queue_email(
                     purpose="bench.mail",
                     to=[f"person{n}@example.org"],
                     context={"name": f"Person {n}", "n": str(n)},
-                    idempotency_key=f"bench:{RUN}:{n}",
+                    idempotency_key=f"bench:{RUN}:{batch}:{n}",
                 )
-            costs.append(time.perf_counter() - t0)
             queued_at[mail.message_id] = wall
-        queued_done = time.time()
-        print(
-            f"queued {options.count} in {queued_done - started:.1f}s ({options.count / (queued_done - started):.0f}/s)"
-        )
+        return queued_at
 
-        if options.backlog:
-            start_workers()
+    def wait_for(queued_at):
         deadline = time.time() + options.timeout
-        while len(sink.arrived) < options.count and time.time() < deadline:
+        while time.time() < deadline and any(mid not in sink.arrived for mid in queued_at):
             time.sleep(0.2)
-        finished = max(sink.arrived.values()) if sink.arrived else time.time()
-        if options.backlog and sink.arrived:
-            # The readiness ping queues behind the backlog: time from the first mail received.
-            started = min(sink.arrived.values())
-        latencies = [sink.arrived[mid] - queued_at[mid] for mid in queued_at if mid in sink.arrived]
-        sent = OutboundEmail.objects.filter(idempotency_key__startswith=f"bench:{RUN}:", state="sent").count()
+        return {mid: sink.arrived[mid] for mid in queued_at if mid in sink.arrived}
 
+    try:
+        report_request_cost(measure_request_cost(options, queue_email, transaction, OutboundEmail, queue))
+
+        # Phase 2: a backlog, then the workers start: what two workers deliver per second.
+        load_before = os.getloadavg()[0]
+        started = time.time()
+        backlog = queue_batch("backlog", options.count)
+        queued_in = time.time() - started
+        start_workers(wait=False)  # a readiness ping would queue behind the backlog
+        arrived = wait_for(backlog)
+        first, last = (min(arrived.values()), max(arrived.values())) if arrived else (0, 0)
+        sent = OutboundEmail.objects.filter(idempotency_key__startswith=f"bench:{RUN}:backlog:", state="sent").count()
+        print(f"Phase 2: a backlog of {options.count} mails, then {options.workers} workers start")
+        print(f"  load average           {load_before:.1f} → {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        print(f"  queued                 {options.count} in {queued_in:.1f}s ({options.count / queued_in:.0f}/s)")
+        print(f"  delivered              {len(arrived)} of {options.count} (rows marked sent: {sent})")
+        if len(arrived) > 1:
+            print(
+                f"  throughput             {len(arrived) / (last - first):.0f} mails/s "
+                f"(first received → last received, {last - first:.1f}s)"
+            )
         print()
-        print(f"delivered            {len(sink.arrived)} of {options.count} (rows marked sent: {sent})")
-        print(
-            f"throughput           {len(sink.arrived) / (finished - started):.0f} mails/s "
-            f"({'first received' if options.backlog else 'first queued'} → last received, {finished - started:.1f}s)"
-        )
-        print(
-            f"queue → delivery     median {statistics.median(latencies) * 1000:.0f} ms, "
-            f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms"
-        )
-        print(
-            f"queuing per request  median {statistics.median(costs) * 1000:.2f} ms, "
-            f"p95 {percentile(costs, 0.95) * 1000:.2f} ms (render, row, on-commit publish, commit)"
-        )
-        print(f"machine load         {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+
+        # Phase 3: workers idle and waiting; mails queued one request after another.
+        load_before = os.getloadavg()[0]
+        live = queue_batch("live", options.latency_count)
+        arrived = wait_for(live)
+        latencies = [arrived[mid] - queued_at for mid, queued_at in live.items() if mid in arrived]
+        print(f"Phase 3: {options.latency_count} mails queued one after another while the workers run")
+        print(f"  load average           {load_before:.1f} → {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        print(f"  delivered              {len(arrived)} of {options.latency_count}")
+        if latencies:
+            print(
+                f"  queue → delivery       median {statistics.median(latencies) * 1000:.0f} ms, "
+                f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms"
+            )
     finally:
         for worker in workers:
             worker.terminate()
