@@ -194,6 +194,14 @@ def seed_demo(*, password, stdout):
         email_release(email=email, by=admin)
         rs.slot_book(application=interviewee, slot=msc.interview_slots.order_by("starts_at").first(),
                      by=interviewee.applicant)
+    # Applied and sent, not booked yet: the status page shows the way to book.
+    invited = by_email.get("quentin.moreau@example.org")
+    if invited is not None:
+        decision = rs.decision_stage(application=invited, outcome=Decision.Outcome.INTERVIEW, by=admin)
+        rs.decisions_apply(intake=msc, by=admin, ids=[decision.pk])
+        from notifications.services import email_release
+
+        email_release(email=rs.decision_mail(decision), by=admin)
     # Released before (admissions I's demo): the accepted offer's condition is met, so Farid is a student;
     # Eilidh's condition is still outstanding.
     farid = by_email.get("farid.haddad@example.org")

@@ -45,5 +45,7 @@ def test_review_demo_gives_the_reviewer_a_queue_and_every_kind_of_decision_and_i
     assert OfferCondition.objects.filter(status="outstanding").exists()
     assert ApplicationEnrolment.objects.count() == 1
     assert InterviewSlot.objects.exclude(application=None).count() == 1
+    invited = current.filter(outcome="interview", released_at__isnull=False)
+    assert invited.count() == 2 and invited.filter(application__interview_slot=None).count() == 1  # one to book
     seed()
     assert counts() == first
