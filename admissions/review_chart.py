@@ -46,7 +46,11 @@ def line_chart(moments, series):
             points=" ".join(f"{cx},{cy}" for cx, cy in coords), dots=coords, values=values,
         ))
     ticks = [(round(y(top * f / 4), 1), round(top * f / 4)) for f in range(5)]
-    labels = [(round(x(i), 1), moment) for i, moment in enumerate(moments)]
+    # Every other date, always the last, and never two side by side.
+    shown = [i for i in range(n) if i % 2 == (n - 1) % 2]
+    labels = [
+        (round(x(i), 1), moments[i], "end" if i == n - 1 else "start" if i == 0 else "middle") for i in shown
+    ]
     return {
         "width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT, "bottom": HEIGHT - BOTTOM,
         "top": TOP, "lines": lines, "ticks": ticks, "labels": labels, "moments": moments,
