@@ -8,6 +8,7 @@ typed can become a link, a tag or formatting. A value that is a web address
 becomes a link to itself.
 """
 
+import functools
 import html
 import re
 import threading
@@ -89,22 +90,33 @@ def _markdown():
     return _local.md
 
 
+TOKEN = re.compile(r"mptvalue(\d+)x")
+
+
 def render_html(body, values):
-    # Placeholders become inert tokens first, so Markdown never sees user text;
-    # the escaped values go in after sanitising.
-    tokens = {}
+    markup, names = _html_skeleton(body)
+    # One pass: a value that happens to contain a token is never substituted again.
+    return TOKEN.sub(lambda match: _html_value(values[names[int(match.group(1))]]), markup)
+
+
+@functools.lru_cache(maxsize=512)
+def _html_skeleton(body):
+    """The template's HTML with an inert token where each placeholder goes, and their names.
+
+    Depends on the template text only, so it is computed once per text, not per
+    mail: Markdown and nh3 never see a value, and the escaped values go in after
+    sanitising.
+    """
+    names = []
 
     def to_token(match):
         token = match.group(0)
         if token in ("{{", "}}"):
             return token[0]
-        key = f"mptvalue{len(tokens)}x"
-        tokens[key] = _html_value(values[match.group(1)])
-        return key
+        names.append(match.group(1))
+        return f"mptvalue{len(names) - 1}x"
 
     marked = PLACEHOLDER.sub(to_token, body)
     markup = _markdown().reset().convert(html.escape(marked, quote=False))
     markup = nh3.clean(markup, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"})
-    for key, value in tokens.items():
-        markup = markup.replace(key, value)
-    return markup
+    return markup, tuple(names)

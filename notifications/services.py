@@ -215,16 +215,8 @@ def _insert_once(email):
     mail was queued before".
     """
     connection = connections[OutboundEmail.objects.db]
-    if not connection.features.can_return_columns_from_insert:
-        if isinstance(email.recipient_id, Subquery):  # look the account up first: save() wants a value
-            row = email.recipient_id.query.get_compiler(connection=connection).execute_sql("single")
-            email.recipient_id = row[0] if row else None
-        try:
-            with transaction.atomic():
-                email.save()
-        except IntegrityError:
-            return False
-        return True
+    if not _can_insert_returning(connection):
+        return _insert_in_savepoint(email, connection)
     meta = OutboundEmail._meta
     fields = [f for f in meta.local_concrete_fields if f is not meta.pk]
     # Model.save() writes through this same manager method; on_conflict makes it INSERT … ON CONFLICT DO NOTHING.
@@ -236,6 +228,22 @@ def _insert_once(email):
     email.pk = rows[0][0]
     email._state.adding = False
     email._state.db = connection.alias
+    return True
+
+
+def _can_insert_returning(connection):
+    return connection.features.can_return_columns_from_insert
+
+
+def _insert_in_savepoint(email, connection):
+    if isinstance(email.recipient_id, Subquery):  # look the account up first: save() wants a value
+        row = email.recipient_id.query.get_compiler(connection=connection).execute_sql("single")
+        email.recipient_id = row[0] if row else None
+    try:
+        with transaction.atomic(using=connection.alias):
+            email.save(using=connection.alias)
+    except IntegrityError:
+        return False
     return True
 
 

@@ -62,3 +62,22 @@ def test_action_prefix_is_added_once():
     assert (
         render(subject="Action needed: reply", body="", context={}, purpose=decision).subject == "Action needed: reply"
     )
+
+
+def test_the_html_of_one_template_is_built_once_and_each_mail_gets_its_own_values(ack):
+    from notifications.rendering import _html_skeleton
+
+    _html_skeleton.cache_clear()
+    body = "Hello **{name}**, about {programme}: {name}"
+    first = render(subject="S", body=body, context={"name": "Sam", "programme": "MPT"}, purpose=ack)
+    second = render(subject="S", body=body, context={"name": "Noor", "programme": "<b>X</b>"}, purpose=ack)
+    assert first.body_html == "<p>Hello <strong>Sam</strong>, about MPT: Sam</p>"
+    assert second.body_html == "<p>Hello <strong>Noor</strong>, about &lt;b&gt;X&lt;/b&gt;: Noor</p>"
+    assert _html_skeleton.cache_info().misses == 1
+
+
+def test_a_value_that_looks_like_a_token_stays_as_typed(ack):
+    rendered = render(
+        subject="S", body="{name} and {programme}", context={"name": "mptvalue1x", "programme": "MPT"}, purpose=ack
+    )
+    assert rendered.body_html == "<p>mptvalue1x and MPT</p>"
