@@ -18,6 +18,8 @@ from admissions.tests.factories import (
 )
 from mpt.tests.url_permissions import PUBLIC, SIGNED_IN, UrlCase
 
+ADMINS_ONLY = {"anonymous": 302, "admissions_admin": 200, "superuser": 200, "*": 404}
+
 
 def owner_only(status=200):
     return {"anonymous": 302, "applicant": status, "*": 404}
@@ -97,6 +99,10 @@ CASES = [
     UrlCase("admissions:document-delete", owner_only(302), kwargs=_document, method="post"),
     # Referees have no account: the signed link is the permission.
     UrlCase("admissions:reference-upload", PUBLIC, kwargs=_reference),
+    # Intakes are set up by admissions admins; like every admin page, others get 404.
+    UrlCase("admissions:intake-admin-list", ADMINS_ONLY),
+    UrlCase("admissions:intake-create", ADMINS_ONLY),
+    UrlCase("admissions:intake-edit", ADMINS_ONLY, kwargs=lambda users: {"slug": IntakeFactory().slug}),
 ]
 
 
