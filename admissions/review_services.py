@@ -724,7 +724,7 @@ def slot_delete(*, slot, by):
     _audited(slot, by).delete()
 
 
-INTERVIEW_MESSAGE = "Please book a time for your interview: follow the link on your applications page."
+INTERVIEW_MESSAGE = "Please book a time for your interview."
 
 
 def interview_decision(application):
