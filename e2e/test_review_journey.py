@@ -44,8 +44,9 @@ def no_violations(axe_check):
     return check
 
 
-def _log_in(page, live_server, email):
+def _log_in(page, live_server, email, no_violations):
     page.goto(live_server.url + "/accounts/login/")
+    no_violations(page)
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Log in").click()
@@ -105,7 +106,7 @@ def test_assign_review_decide_and_enrol(intake_with_applications, page, live_ser
     marcus = UserFactory(email="marcus@example.org", full_name="Marcus Bell", roles=[Role.REVIEWER])
 
     # The admin finds the intake's set-up from the applications list and runs the assignment.
-    _log_in(page, live_server, admin.email)
+    _log_in(page, live_server, admin.email, no_violations)
     page.get_by_role("navigation", name="Your work").get_by_role("link", name="Admissions").click()
     expect(page.locator("h1")).to_have_text("Applications")
     no_violations(page)
@@ -132,7 +133,7 @@ def test_assign_review_decide_and_enrol(intake_with_applications, page, live_ser
         (kavita, {"Coding ability": 5, "Motivation for public-good technology": 4}, "Offer a place"),
         (marcus, {"Coding ability": 4, "Motivation for public-good technology": 4}, "Offer a place"),
     ):
-        _log_in(page, live_server, reviewer.email)
+        _log_in(page, live_server, reviewer.email, no_violations)
         page.get_by_role("navigation", name="Your work").get_by_role("link", name="My reviews").click()
         expect(page.locator("h1")).to_have_text("Applications to review")
         no_violations(page)
@@ -150,7 +151,7 @@ def test_assign_review_decide_and_enrol(intake_with_applications, page, live_ser
     assert application.review_summary.review_count == 2
 
     # The admin stages a conditional offer from the application's page.
-    _log_in(page, live_server, admin.email)
+    _log_in(page, live_server, admin.email, no_violations)
     page.goto(f"{live_server.url}/admissions/?intake={intake.pk}&sort=-mean")
     no_violations(page)
     page.get_by_role("link", name="Noor Haddad").click()
@@ -192,7 +193,7 @@ def test_assign_review_decide_and_enrol(intake_with_applications, page, live_ser
     # The applicant reads the offer, accepts it and uploads evidence for the condition.
     evidence = tmp_path / "Degree certificate.pdf"
     evidence.write_bytes(pdf_bytes())
-    _log_in(page, live_server, "noor@example.org")
+    _log_in(page, live_server, "noor@example.org", no_violations)
     page.get_by_role("navigation", name="Your work").get_by_role("link", name="My applications").click()
     expect(page.locator("h1")).to_have_text("Your applications")
     expect(page.locator("main")).to_contain_text("Offer.")
@@ -215,7 +216,7 @@ def test_assign_review_decide_and_enrol(intake_with_applications, page, live_ser
     _log_out(page)
 
     # The admin sees the evidence and marks the condition met: Noor becomes a student.
-    _log_in(page, live_server, admin.email)
+    _log_in(page, live_server, admin.email, no_violations)
     page.goto(f"{live_server.url}/admissions/application/{application.pk}/")
     row = page.get_by_role("table", name="Conditions").get_by_role("row", name=re.compile(CONDITION))
     expect(row).to_contain_text("Degree certificate.pdf")
@@ -238,7 +239,7 @@ def test_assign_review_decide_and_enrol(intake_with_applications, page, live_ser
     assert Decision.objects.get(application=application).outcome == Decision.Outcome.OFFER
 
     # The applicant's own page now says so.
-    _log_in(page, live_server, "noor@example.org")
+    _log_in(page, live_server, "noor@example.org", no_violations)
     page.goto(live_server.url + "/apply/status/")
     expect(page.locator("main")).to_contain_text(f"You are a student of {intake.cohort.name}")
     no_violations(page)
