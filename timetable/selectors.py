@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from html import escape
 
 from django.db import connection
-from django.db.models import F, Lookup, Prefetch
+from django.db.models import CharField, F, Lookup, Prefetch
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -51,7 +52,7 @@ class WeekSession:
     """
 
     pk: int
-    uid: object
+    uid: str  # as text: "8c8e…-…", what the session's URL needs
     kind: str
     title: str
     starts_at: object
@@ -83,8 +84,40 @@ class WeekSession:
 
 
 KIND_LABELS = dict(Session._meta.get_field("kind").choices)
-WEEK_FIELDS = ("pk", "uid", "kind", "title", "starts_at", "ends_at", "status", "cancel_reason", "is_published",
-               "series_id", "room_id", "room__name", "offering__module__code")
+# uid, starts_at and ends_at are read as text (see week_rows).
+WEEK_FIELDS = ("pk", "uid_text", "kind", "title", "starts_text", "ends_text", "status", "cancel_reason",
+               "is_published", "series_id", "room_id", "room__name", "offering__module__code")
+
+
+def _as_text(name):
+    return Cast(name, output_field=CharField())
+
+
+def _moments():
+    """Text from the database -> aware datetime, each distinct value parsed once.
+
+    PostgreSQL writes a timestamptz as "2027-02-02 10:00:00+00" (Django sets
+    the connection's zone to UTC); SQLite stores "2027-02-02 10:00:00" in UTC.
+    """
+    parsed = {}
+
+    def moment(text):
+        value = parsed.get(text)
+        if value is None:
+            value = datetime.datetime.fromisoformat(text)
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=datetime.UTC)
+            parsed[text] = value
+        return value
+
+    return moment
+
+
+def _uuid_text(text):
+    """SQLite keeps a UUID as 32 hex digits; PostgreSQL's text already has the dashes."""
+    if len(text) == 32:
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return text
 
 
 class _AnyOf(Lookup):
@@ -114,9 +147,21 @@ def _with_session_ids(links, ids):
 
 
 def week_rows(sessions, *, with_cohorts=False):
-    """WeekSession rows for a Session queryset: two queries (three with cohorts)."""
-    rows = [WeekSession(*values[:11], room_name=values[11] or "", module_code=values[12])
-            for values in sessions.order_by("starts_at", "pk").values_list(*WEEK_FIELDS)]
+    """WeekSession rows for a Session queryset: two queries (three with cohorts).
+
+    The uid and the times are read as text: turning 500 UUIDs and 1,000
+    timestamps into Python objects row by row cost more than everything else
+    the query does, while a week has only a few dozen distinct times, so each
+    is parsed once here.
+    """
+    moment = _moments()
+    values = sessions.order_by("starts_at", "pk").annotate(
+        uid_text=_as_text("uid"), starts_text=_as_text("starts_at"), ends_text=_as_text("ends_at"),
+    ).values_list(*WEEK_FIELDS)
+    rows = [WeekSession(pk, _uuid_text(uid), kind, title, moment(starts), moment(ends), status, reason, published,
+                        series_id, room_id, room_name or "", code)
+            for (pk, uid, kind, title, starts, ends, status, reason, published, series_id, room_id, room_name,
+                 code) in values]
     if rows:
         by_pk = {row.pk: row for row in rows}
         ids = list(by_pk)
