@@ -165,6 +165,7 @@ def main():
         gc.collect()
         gc.freeze()
 
+        load_before = os.getloadavg()[0]
         saved, refused, saved_cpu = bench_saves(data, args.runs, rng)
         weeks = [iso_week(data["first_monday"] + datetime.timedelta(weeks=rng.randrange(data["weeks"])))
                  for _ in range(args.runs)]
@@ -176,7 +177,10 @@ def main():
         staff_client.force_login(UserFactory(superuser=True))
         staff, staff_q, _ = bench_view(staff_client, "/staff/timetable/", [{"week": w} for w in weeks])
 
+        cached = [m for m in settings.MIDDLEWARE if "CacheMiddleware" in m]
         print()
+        print(f"load average when measuring began: {load_before:.1f} on {os.cpu_count()} CPUs")
+        print("page cache: " + (", ".join(cached) if cached else "none (every request builds its page)"))
         print("wall = elapsed time; cpu = this process's CPU time (Python and the driver, not Postgres),")
         print("which a busy machine inflates far less than wall time.")
         print(f"{'measure':44} {'p50 wall':>10} {'p95 wall':>10} {'p95 cpu':>10}   queries")
@@ -191,8 +195,10 @@ def main():
             q = ",".join(str(x) for x in sorted(queries)) if queries != "-" else "-"
             cpu_p95 = ms(p95(cpu)) if cpu else "-"
             print(f"{label:44} {ms(statistics.median(values)):>10} {ms(p95(values)):>10} {cpu_p95:>10}   {q}")
-        worst = max(p95(saved), p95(public[0]), p95(staff[0]))
-        print(f"\nworst p95 {worst * 1000:.1f} ms: {'under' if worst < 0.05 else 'OVER'} the 50 ms target "
+        worst = max(p95(saved), p95(public[0]), p95(public_list[0]), p95(staff[0]))
+        worst_cpu = max(p95(saved_cpu), p95(public[1]), p95(public_list[1]), p95(staff[1]))
+        print(f"\nworst p95 {worst * 1000:.1f} ms wall, {worst_cpu * 1000:.1f} ms cpu: "
+              f"{'under' if worst < 0.05 else 'OVER'} the 50 ms target in wall time "
               f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
