@@ -60,7 +60,9 @@ SAMPLE = {
     "link_valid_until": "Friday 30 April 2027",
     "respond_by": "Friday 30 April 2027, 12:00 noon UK time",
     "offer_link": "https://mpt.example.ac.uk/apply/application/1/offer/",
-    "decision_summary": "We are delighted to offer you a place.",
+    "message": "We especially liked your work on the council's bin collection data.\n\n",
+    "conditions": "- Proof of your degree result (by Friday 30 July 2027)",
+    "booking_link": "https://mpt.example.ac.uk/apply/interview/1/",
 }
 
 
@@ -141,26 +143,7 @@ def register():
             "If you cannot give a reference, reply to let us know. Questions: {support_email}\n"
         ),
     )
-    register_purpose(
-        "admissions.decision",
-        label="Decision on an application (to the applicant)",
-        group=GROUP,
-        kind=Kind.DECISION,
-        placeholders={
-            "name": "The applicant's short name",
-            "intake": "The intake applied to",
-            "decision_summary": "The decision in a sentence or two",
-            "status_link": "The applicant's status page",
-        },
-        sample_context=_sample("name", "intake", "decision_summary", "status_link"),
-        subject="A decision on your application: {intake}",
-        body=(
-            "Hello {name},\n\n"
-            "We have made a decision on your application for {intake}.\n\n{decision_summary}\n\n"
-            "Read the details and what happens next here:\n\n{status_link}\n\n"
-            "Questions: {support_email}\n"
-        ),
-    )
+    register_decision_purposes()
     register_purpose(
         "admissions.offer_reminder",
         label="Reminder to answer an offer (to the applicant)",
@@ -197,3 +180,100 @@ def register():
             "If this was a mistake, write to {support_email} as soon as you can.\n"
         ),
     )
+
+
+# --- Decision mails: one purpose per outcome, so each reads right and staff can word each -------------
+
+DECISION_PLACEHOLDERS = {
+    "name": "The applicant's short name",
+    "intake": "The intake applied to",
+    "message": "The admissions team's note on this decision, if any (followed by a blank line), else nothing",
+    "status_link": "The applicant's status page",
+}
+OFFER_PLACEHOLDERS = {
+    "respond_by": "When the offer must be accepted or declined, in words",
+    "offer_link": "The offer page, where they accept or decline",
+}
+
+# outcome key → (label, extra placeholders, asks for action, subject, body)
+DECISION_MAILS = {
+    "offer": (
+        "Offer of a place (to the applicant)",
+        OFFER_PLACEHOLDERS,
+        True,
+        "Your offer of a place: {intake}",
+        "Hello {name},\n\n"
+        "We are delighted to offer you a place on {intake}.\n\n"
+        "{message}"
+        "Please accept or decline the offer by {respond_by}; after that it lapses:\n\n{offer_link}\n\n"
+        "Questions: {support_email}\n",
+    ),
+    "conditional_offer": (
+        "Conditional offer of a place (to the applicant)",
+        {**OFFER_PLACEHOLDERS, "conditions": "The offer's conditions, one per line with their due dates"},
+        True,
+        "Your conditional offer of a place: {intake}",
+        "Hello {name},\n\n"
+        "We are delighted to offer you a place on {intake}, on these conditions:\n\n{conditions}\n\n"
+        "{message}"
+        "Please accept or decline the offer by {respond_by}, and upload your evidence for each condition "
+        "on your offer page:\n\n{offer_link}\n\n"
+        "Questions: {support_email}\n",
+    ),
+    "waitlist": (
+        "Place on the waiting list (to the applicant)",
+        {},
+        False,
+        "Your application to {intake}: waiting list",
+        "Hello {name},\n\n"
+        "We cannot offer you a place on {intake} yet, but we have put you on our waiting list. If a place "
+        "frees up we will offer it to the next person on the list and write to you at once. You do not need "
+        "to do anything now.\n\n"
+        "{message}"
+        "Your application: {status_link}\n\n"
+        "Questions: {support_email}\n",
+    ),
+    "rejection": (
+        "Unsuccessful application (to the applicant)",
+        {},
+        False,
+        "Your application to {intake}",
+        "Hello {name},\n\n"
+        "Thank you for applying to {intake}. We are sorry: we cannot offer you a place this year.\n\n"
+        "{message}"
+        "Your application: {status_link}\n\n"
+        "Questions: {support_email}\n",
+    ),
+    "interview": (
+        "Invitation to interview (to the applicant)",
+        {"booking_link": "The page where they choose an interview time"},
+        True,
+        "Choose a time for your interview: {intake}",
+        "Hello {name},\n\n"
+        "We would like to invite you to an interview for {intake}.\n\n"
+        "{message}"
+        "Please choose a time that suits you here:\n\n{booking_link}\n\n"
+        "Questions: {support_email}\n",
+    ),
+}
+
+
+def decision_purpose(key):
+    """The purpose of the decision mail for an outcome key of DECISION_MAILS."""
+    return f"admissions.decision.{key}"
+
+
+def register_decision_purposes():
+    for key, (label, extra, asks, subject, body) in DECISION_MAILS.items():
+        placeholders = {**DECISION_PLACEHOLDERS, **extra}
+        register_purpose(
+            decision_purpose(key),
+            label=label,
+            group=GROUP,
+            kind=Kind.DECISION,
+            asks_for_action=asks,
+            placeholders=placeholders,
+            sample_context=_sample(*placeholders),
+            subject=subject,
+            body=body,
+        )

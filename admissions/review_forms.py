@@ -359,7 +359,7 @@ class ApplicationFilter(django_filters.FilterSet):
                 from notifications.models import OutboundEmail
 
                 staged_keys = OutboundEmail.objects.filter(
-                    state=OutboundEmail.State.STAGED, purpose="admissions.decision"
+                    state=OutboundEmail.State.STAGED, idempotency_key__startswith="admissions:decision:"
                 ).values("idempotency_key")
                 queryset = queryset.filter(decision_released_at__isnull=False).annotate(
                     decision_key=_decision_key()

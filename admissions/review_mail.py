@@ -1,7 +1,7 @@
 """Mail the review phase sends, registered with notifications.
 
-Decision mails are admissions I's "admissions.decision" purpose (kind DECISION,
-so staged in the outbox until someone releases them). This module adds the
+Decision mails are admissions I's "admissions.decision.<outcome>" purposes
+(kind DECISION, so staged in the outbox until someone releases them). This module adds the
 reviewer's digest of new assignments; it never names an applicant, so it is
 safe in blind mode too.
 """

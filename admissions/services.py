@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.roles import Role
@@ -464,12 +465,34 @@ def application_start_review(*, application, by, now=None):
     return locked
 
 
-DECISION_SUMMARIES = {
-    Decision.Outcome.OFFER: "We are delighted to offer you a place.",
-    Decision.Outcome.WAITLIST: "We cannot offer you a place yet, but you are on our waiting list.",
-    Decision.Outcome.REJECT: "We are sorry: we cannot offer you a place this year.",
-    Decision.Outcome.INTERVIEW: "We would like to invite you to an interview.",
-}
+def decision_mail(decision, application):
+    """(purpose, context) of the mail that tells the applicant about `decision`:
+    each outcome has its own template, so an offer never reads like a rejection."""
+    message = decision.message.strip()
+    context = {
+        "name": application.applicant.get_short_name(),
+        "intake": application.intake.title,
+        "message": f"{message}\n\n" if message else "",
+        "status_link": mail.absolute(reverse("admissions:status")),
+    }
+    outcome = decision.outcome
+    if outcome == Decision.Outcome.OFFER:
+        offer = decision.offer
+        tz_name = application.intake.programme.timezone
+        context["respond_by"] = mail.deadline_words(offer.respond_by, tz_name)
+        context["offer_link"] = mail.absolute(reverse("admissions:offer", args=[application.pk]))
+        if not offer.conditional:
+            return mail.decision_purpose("offer"), context
+        context["conditions"] = "\n".join(
+            f"- {condition.text}" + (f" (by {date_format(condition.due_on, 'l j F Y')})" if condition.due_on else "")
+            for condition in offer.conditions.order_by("order", "pk")
+        )
+        return mail.decision_purpose("conditional_offer"), context
+    if outcome == Decision.Outcome.INTERVIEW:
+        context["booking_link"] = mail.absolute(reverse("admissions:interview-book", args=[application.pk]))
+        return mail.decision_purpose("interview"), context
+    key = {Decision.Outcome.WAITLIST: "waitlist", Decision.Outcome.REJECT: "rejection"}[outcome]
+    return mail.decision_purpose(key), context
 
 
 def decision_record(
@@ -536,15 +559,11 @@ def decision_release(*, decision, by, now=None):
         application = _lock(decision.application)
         application.state = Application.State.DECIDED
         _audited(application, by).save()
+        purpose, context = decision_mail(decision, application)
         queue_email(
-            purpose="admissions.decision",
+            purpose=purpose,
             to=[application.applicant],
-            context={
-                "name": application.applicant.get_short_name(),
-                "intake": application.intake.title,
-                "decision_summary": DECISION_SUMMARIES[decision.outcome],
-                "status_link": mail.absolute(reverse("admissions:status")),
-            },
+            context=context,
             idempotency_key=f"admissions:decision:{decision.pk}",
             subject_objects=[application],
         )

@@ -178,7 +178,7 @@ def test_assign_review_decide_and_enrol(intake_with_applications, page, live_ser
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Apply 1 decision and stage its email").click()
     expect(page.get_by_role("status")).to_contain_text("Applied 1 decision.")
-    mail = OutboundEmail.objects.get(purpose="admissions.decision", to=["noor@example.org"])
+    mail = OutboundEmail.objects.get(purpose="admissions.decision.conditional_offer", to=["noor@example.org"])
     assert mail.state == "staged"
     no_violations(page)
     expect(page.get_by_role("table", name="Decision emails waiting to be sent")).to_contain_text("Noor Haddad")

@@ -214,7 +214,7 @@ def test_a_reviewer_cannot_declare_for_someone_else_or_an_unassigned_application
 
 
 def _decision_mails(application):
-    return OutboundEmail.objects.filter(purpose="admissions.decision", recipient=application.applicant)
+    return OutboundEmail.objects.filter(purpose__startswith="admissions.decision.", recipient=application.applicant)
 
 
 def test_staging_sends_nothing_and_applying_stages_the_mail():
@@ -226,6 +226,9 @@ def test_staging_sends_nothing_and_applying_stages_the_mail():
     assert rs.decisions_apply(intake=application.intake, by=admin) == 1
     email = _decision_mails(application).get()
     assert email.state == OutboundEmail.State.STAGED
+    assert email.purpose == "admissions.decision.conditional_offer"
+    assert email.subject == f"Action needed: Your conditional offer of a place: {application.intake.title}"
+    assert "- Your degree is awarded (by Tuesday 31 August 2027)" in email.body_text
     application.refresh_from_db()
     assert application.state == Application.State.DECIDED
 

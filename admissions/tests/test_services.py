@@ -302,7 +302,7 @@ def test_record_a_conditional_offer_and_the_applicant_accepts_before_the_deadlin
     offer = decision.offer
     assert offer.conditional is True
     assert [c.text for c in offer.conditions.all()] == ["Degree awarded with at least a 2:1"]
-    mail = OutboundEmail.objects.get(purpose="admissions.decision")
+    mail = OutboundEmail.objects.get(purpose="admissions.decision.conditional_offer")
     assert mail.state == OutboundEmail.State.STAGED
     services.offer_respond(offer=offer, accept=True, by=application.applicant)
     offer.refresh_from_db()
