@@ -17,11 +17,16 @@ mail. Correctness rules:
 - Entries expire after MPT_TEMPLATE_CACHE_SECONDS (default 600) as a backstop
   (two staff saving the same template at the same instant, a row changed by
   hand in SQL).
+- An unreachable cache (Redis down) never fails a request: the template is
+  read from the database, and an edit that could not be written to the cache
+  is logged (the old text may then be used until the entry expires).
 - The cache must be one every process shares. Django's in-process (locmem)
   cache is used only where there is one process: no broker, so mail is
   delivered in the process that queued it (development, tests). A deployment
   with a broker but no Redis cache reads the database every time.
 """
+
+import logging
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -29,6 +34,8 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import connections, transaction
 
 from .models import EmailTemplate
+
+logger = logging.getLogger(__name__)
 
 # () = staff saved nothing for this purpose: the registered default applies.
 NO_TEMPLATE = ()
@@ -50,7 +57,15 @@ class _PublishTemplate:
         self.value = value
 
     def __call__(self):
-        cache.set(cache_key(self.purpose_key), self.value, timeout())
+        try:
+            cache.set(cache_key(self.purpose_key), self.value, timeout())
+        except Exception:  # the edit is committed; an unreachable cache must not fail the request
+            logger.warning(
+                "could not write the %s template to the cache; the old one may be used for up to %ss",
+                self.purpose_key,
+                timeout(),
+                exc_info=True,
+            )
 
 
 def changed_in_this_transaction(purpose_key, using="default"):
@@ -75,10 +90,17 @@ def saved_template(purpose_key, using="default"):
     if changed_in_this_transaction(purpose_key, using) or not cache_is_shared():
         return _read(purpose_key, using)
     key = cache_key(purpose_key)
-    value = cache.get(key)
+    try:
+        value = cache.get(key)
+    except Exception:  # Redis unreachable: the mail must still be queued
+        logger.warning("template cache unreachable; reading %s from the database", purpose_key, exc_info=True)
+        return _read(purpose_key, using)
     if value is None:
         value = _read(purpose_key, using)
-        cache.add(key, value, timeout())
+        try:
+            cache.add(key, value, timeout())
+        except Exception:
+            logger.warning("could not cache the %s template", purpose_key, exc_info=True)
     return tuple(value)
 
 

@@ -135,3 +135,24 @@ def test_a_repeated_key_leaves_the_callers_transaction_usable():
     assert again.pk == first.pk
     assert set(OutboundEmail.objects.values_list("idempotency_key", flat=True)) == {"same", "other"}
     assert later.pk != first.pk
+
+
+class _DownCache:
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+        return fail
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unreachable_cache_never_fails_the_request(monkeypatch, roles, client):
+    monkeypatch.setattr(template_cache, "cache", _DownCache())
+    assert _queue("cache-down").subject == DEFAULT_SUBJECT
+    client.force_login(UserFactory(roles=[Role.STAFF]))
+    response = client.post(
+        reverse("notifications:template-edit", args=[TEST_ACK]),
+        {"subject": "Got it, {name}", "body": "Thanks {name}", "action": "save"},
+    )
+    assert response.status_code == 302
+    assert _queue("cache-still-down").subject == "Got it, Sam"  # read from the database
