@@ -1,4 +1,6 @@
-"""Demo outbox content: sent, failed and staged mail. Only `manage.py seed_demo` calls this."""
+"""Demo outbox content: sent and failed mail. Only `manage.py seed_demo` calls this.
+
+Staged decision mails come from the admissions demo, through the real decisions."""
 
 from datetime import timedelta
 
@@ -14,14 +16,6 @@ State = OutboundEmail.State
 
 # The demo logins accounts seeds (notifications imports no other app, so named here).
 DEMO_ADDRESSES = ["staff@example.org", "admissions@example.org", "reviewer@example.org", "applicant@example.org"]
-
-DECISION_TEXT = (
-    "Hello {name},\n\nThank you for applying to the Masters in Public Technology. "
-    "We are pleased to offer you a place, starting in September 2027.\n\n"
-    "Please accept or decline by Friday 30 April 2027:\n\n{link}\n\n"
-    "Questions: mpt-admissions@example.ac.uk\n"
-)
-
 
 def _store(key, *, purpose, rendered, to, state, minutes_ago, error=""):
     if OutboundEmail.objects.filter(idempotency_key=key).exists():
@@ -77,14 +71,4 @@ def seed_demo_outbox(*, stdout):
         minutes_ago=95,
         error="j.moreau@univ-example.fr: 550 5.1.1 <j.moreau@univ-example.fr>: Recipient address rejected",
     )
-    for n, (name, address) in enumerate([("Sam", "applicant@example.org"), ("Priya", "priya.demo@example.org")]):
-        text = DECISION_TEXT.format(name=name, link=f"https://mpt.example.ac.uk/apply/offer/demo-{n}/")
-        created += _store(
-            f"demo:decision:{address}",
-            purpose="system",
-            rendered=Rendered(subject="Action needed: your offer of a place", body_text=text, body_html=""),
-            to=address,
-            state=State.STAGED,
-            minutes_ago=30 - n,
-        )
     stdout.write(f"  {created} demo emails in the outbox" if created else "  demo emails already there")
