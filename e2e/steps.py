@@ -1,0 +1,14 @@
+"""Steps several browser journeys share."""
+
+from playwright.sync_api import expect
+
+
+def declare_and_submit(page, axe_check, *, email):
+    """On the application's check page: tick the declaration and the privacy notice,
+    submit, and land on the status page with the confirmation message."""
+    page.get_by_label("I confirm that the information in this application is true").check()
+    page.get_by_label("I have read the privacy notice").check()
+    page.get_by_role("button", name="Submit application").click()
+    expect(page.locator("h1")).to_have_text("Your applications")
+    expect(page.get_by_role("status")).to_contain_text(f"We have sent a confirmation to {email}")
+    axe_check(page)
