@@ -40,7 +40,7 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
 class IntakeForm(forms.ModelForm):
     slug = forms.SlugField(
-        required=False, max_length=200, label="Web address name (optional)",
+        required=False, max_length=200, label="Web address name",
         help_text="Part of the intake's address, e.g. msc-full-time-2027. Left empty, it is made from the title.",
     )
     required_documents = forms.MultipleChoiceField(
@@ -137,7 +137,7 @@ class QuestionForm(forms.ModelForm):
         labels = {
             "order": "Position",
             "label": "Question",
-            "help_text": "Hint (optional)",
+            "help_text": "Hint",
             "required": "Applicants must answer it",
             "word_limit": "Word limit",
             "sensitive": "Sensitive answer",
