@@ -20,6 +20,7 @@ from .models import (
     AllocationRun,
     Milestone,
     Partner,
+    Preference,
     Proposal,
     ShowcaseEntry,
     Submission,
@@ -178,6 +179,26 @@ MILESTONES = {
 }
 
 
+# The part-time cohort ranks later in the year: its round is open, so the ranking page
+# (drag to order, or arrow keys) can be tried as parttime@example.org.
+PART_TIME_STUDENT = ("parttime@example.org", "Ola Nowak")
+PART_TIME_CLASSMATES = [
+    ("kemi.adeyemi@example.org", "Kemi Adeyemi"),
+    ("tomasz.zielinski@example.org", "Tomasz Zielinski"),
+]
+PART_TIME_PROJECTS = [
+    ("library-hours-finder", "Library opening hours that are right", "northgate-borough-council",
+     "Opening hours on the council's site, on maps and on the door disagree; people arrive to a locked library.",
+     "One source of opening hours with an open feed that the council's site and map services read."),
+    ("spending-explorer", "Council spending people can read", "centre-for-digital-democracy",
+     "Every payment over £500 is published as a spreadsheet few residents can open or understand.",
+     "A searchable explorer of the council's spending by service, supplier and ward, with plain-words totals."),
+    ("school-air-alerts", "Air quality alerts for schools", "clear-water-watch",
+     "Schools near busy roads learn of bad air days from the news, after break time.",
+     "Morning alerts from public sensor data, with advice a head teacher can act on before the first bell."),
+]
+
+
 def _user(email, name, role, password, stdout):
     user, created = User.objects.get_or_create(email=email, defaults={
         "full_name": name, "email_verified_at": timezone.now()})
@@ -278,6 +299,8 @@ def seed_demo_theses(*, password, stdout):
             "status": Proposal.Status.OPEN if next_cohort else Proposal.Status.APPROVED,
             "approved_by": fallback, "approved_at": timezone.now()})
 
+    _seed_open_ranking(password=password, stdout=stdout, partners=partners, supervisor=fallback)
+
     slug, title, partner, sup, problem, tool, who, privacy = COMPLETED
     done, _ = Proposal.objects.get_or_create(slug=slug, defaults={
         "title": title, "problem": problem, "tool": tool, "beneficiaries": who, "data_privacy": privacy,
@@ -294,3 +317,33 @@ def seed_demo_theses(*, password, stdout):
     if created:
         alumni = [_user(email, name, Role.STUDENT, password, stdout) for email, name in ALUMNI]
         entry.consenting_members.set(alumni[:1])  # the second did not consent to be named
+
+
+def _seed_open_ranking(*, password, stdout, partners, supervisor):
+    """The MSc part-time cohort's round, open until January, with three projects to rank."""
+    cohort = Cohort.objects.filter(programme__slug="msc-public-technology", mode="part_time").order_by(
+        "academic_year__starts_on").first()
+    if cohort is None:
+        return
+    round_, created = ThesisRound.objects.get_or_create(cohort=cohort, defaults={
+        "preferences_close_at": at(2027, 1, 15, 12, 0), "default_supervisor_capacity": 4})
+    if created:
+        stdout.write(f"  created thesis round for {cohort}, preferences open")
+    people = [_user(email, name, Role.STUDENT, password, stdout)
+              for email, name in [PART_TIME_STUDENT, *PART_TIME_CLASSMATES]]
+    for person in people:
+        Enrolment.objects.get_or_create(cohort=cohort, student=person)
+    proposals = []
+    for slug, title, partner, problem, tool in PART_TIME_PROJECTS:
+        proposal, _ = Proposal.objects.get_or_create(slug=slug, defaults={
+            "title": title, "problem": problem, "tool": tool, "beneficiaries": "Residents and the council.",
+            "data_privacy": "Open data only; no personal data.", "skills": "Web development; open data",
+            "partner": partners.get(partner), "source": Proposal.Source.PARTNER, "supervisor": supervisor,
+            "cohort": cohort, "capacity": 2, "capacity_unit": "students", "team_min": 1, "team_max": 1,
+            "status": Proposal.Status.OPEN, "approved_by": supervisor, "approved_at": timezone.now()})
+        proposals.append(proposal)
+    ola = people[0]
+    if not Preference.objects.filter(preference_list__student=ola).exists():
+        # A first ranking to reorder; she may change it until the round closes.
+        services.preferences_submit(student=ola, cohort=cohort, proposal_ids=[p.pk for p in proposals[1::-1]],
+                                    by=ola, now=round_.preferences_close_at - datetime.timedelta(days=40))

@@ -12,6 +12,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import DEMO_USERS
+from accounts.models import User
+
+# Logins that later apps' demo data creates, worth trying (shown when they exist).
+MORE_DEMO_LOGINS = [("Student, ranking", "parttime@example.org")]
 
 DEFAULT_DEMO_PASSWORD = "public-tech-demo"  # noqa: S105 - printed to the operator on purpose
 
@@ -30,4 +34,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("\nDemo data is ready. Log in with:"))
         for email, _name, role in DEMO_USERS:
             self.stdout.write(f"  {role.label:<17} {email}")
+        for label, email in MORE_DEMO_LOGINS:
+            if User.objects.filter(email=email).exists():
+                self.stdout.write(f"  {label:<17} {email}")
         self.stdout.write(f"  password for all:  {password}")
