@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from curriculum.models import AcademicYear, Cohort, Programme
 
 from .forms import CheckboxChoices
-from .models import DocumentKind, Intake, IntakeQuestion
+from .models import DocumentKind, Intake, IntakeQuestion, PrivacyNotice
 
 UPLOADED_BY_EVERYONE = [DocumentKind.CV, DocumentKind.TRANSCRIPT, DocumentKind.PORTFOLIO]
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -192,3 +192,24 @@ class BaseQuestionFormSet(forms.BaseInlineFormSet):
 QuestionFormSet = forms.inlineformset_factory(
     Intake, IntakeQuestion, form=QuestionForm, formset=BaseQuestionFormSet, extra=1, can_delete=True,
 )
+
+
+class PrivacyNoticeForm(forms.ModelForm):
+    """A new version of the privacy notice; published versions never change."""
+
+    class Meta:
+        model = PrivacyNotice
+        fields = ["version", "title", "body"]
+        labels = {"version": "Version", "title": "Title", "body": "The notice"}
+        help_texts = {
+            "version": "A new name for this version, for example 2027-1. Each application records the version "
+                       "its applicant agreed to.",
+            "body": "Markdown: headings, lists, links.",
+        }
+        widgets = {"body": forms.Textarea(attrs={"rows": 14})}
+
+    def clean_version(self):
+        version = self.cleaned_data["version"].strip()
+        if PrivacyNotice.objects.filter(version__iexact=version).exists():
+            raise forms.ValidationError(f"Version {version} already exists: give this one a new name.")
+        return version

@@ -2,10 +2,11 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.permissions import is_admissions_admin
 
-from .models import Intake, IntakeQuestion
+from .models import Intake, IntakeQuestion, PrivacyNotice
 
 
 def intake_save(*, intake: Intake, questions=(), removed=(), by) -> Intake:
@@ -31,3 +32,13 @@ def intake_save(*, intake: Intake, questions=(), removed=(), by) -> Intake:
                 question.order = IntakeQuestion.objects.filter(intake=intake).count() + position
             question.save()
     return intake
+
+
+def privacy_notice_publish(*, version, title, body, by, now=None) -> PrivacyNotice:
+    """Publish a new version of the privacy notice: from now on applicants see and
+    consent to it. Earlier versions stay as they were, since applications point at
+    the version their applicant agreed to. Side effects: one PrivacyNotice row."""
+    if not is_admissions_admin(by):
+        raise PermissionDenied
+    return PrivacyNotice.objects.create(version=version, title=title, body=body,
+                                        published_at=now or timezone.now())

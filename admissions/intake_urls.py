@@ -1,11 +1,13 @@
-"""Admissions admins' intake pages, in the `admissions` namespace (see root_urls)."""
+"""Admissions admins' set-up pages (intakes, privacy notices), in the `admissions`
+namespace under /admissions/ (see root_urls)."""
 
 from django.urls import path
 
 from . import intake_views as views
 
 urlpatterns = [
-    path("", views.intake_list, name="intake-admin-list"),
-    path("new/", views.intake_form, name="intake-create"),
-    path("<slug:slug>/edit/", views.intake_form, name="intake-edit"),
+    path("intakes/", views.intake_list, name="intake-admin-list"),
+    path("intakes/new/", views.intake_form, name="intake-create"),
+    path("intakes/<slug:slug>/edit/", views.intake_form, name="intake-edit"),
+    path("privacy-notices/", views.privacy_notices, name="privacy-notice-admin"),
 ]

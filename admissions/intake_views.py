@@ -1,5 +1,6 @@
-"""Admissions admins' pages for intakes: the list, and one form to create or edit
-an intake with its extra questions. Others get 404, like every admin page."""
+"""Admissions admins' set-up pages: the intakes, one form to create or edit an
+intake with its extra questions, and the privacy notice's versions. Others get
+404, like every admin page."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,8 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import intake_services
-from .intake_forms import IntakeForm, QuestionFormSet
-from .models import Application, Intake
+from .intake_forms import IntakeForm, PrivacyNoticeForm, QuestionFormSet
+from .models import Application, Intake, PrivacyNotice
 from .review_views import admin_required
 
 
@@ -95,4 +96,31 @@ def intake_form(request, slug=None):
         "admissions/intakes/form.html",
         {"form": form, "questions": questions, "intake": intake if intake.pk else None, "answered": answered},
         status=400 if saving else 200,
+    )
+
+
+@never_cache
+@admin_required
+@require_http_methods(["GET", "POST"])
+def privacy_notices(request):
+    """Every version of the privacy notice with how many applicants agreed to it, and
+    a form for the next version, starting from the current text."""
+    notices = list(PrivacyNotice.objects.order_by("-published_at", "-pk"))
+    consents = dict(
+        Application.objects.filter(privacy_notice__isnull=False)
+        .values_list("privacy_notice").annotate(n=Count("pk")).order_by()
+    )
+    for notice in notices:
+        notice.consents = consents.get(notice.pk, 0)
+    current = notices[0] if notices else None
+    initial = {"title": current.title, "body": current.body} if current else {}
+    form = PrivacyNoticeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        notice = intake_services.privacy_notice_publish(**form.cleaned_data, by=request.user)
+        messages.success(request, f"Version {notice.version} is published: applicants now see it.")
+        return redirect("admissions:privacy-notice-admin")
+    return render(
+        request, "admissions/intakes/privacy_notices.html",
+        {"notices": notices, "current": current, "form": form},
+        status=400 if request.method == "POST" else 200,
     )

@@ -17,6 +17,6 @@ urlpatterns = [
     path("apply/", include(review_urls.applicant_patterns)),
     path("apply/", include(urls.urlpatterns)),
     path("review/", include(review_urls.review_patterns)),
-    path("admissions/intakes/", include(intake_urls.urlpatterns)),
+    path("admissions/", include(intake_urls.urlpatterns)),
     path("admissions/", include(review_urls.admin_patterns)),
 ]

@@ -298,7 +298,7 @@ def document_delete(*, document, by):
 
 
 def current_privacy_notice():
-    return PrivacyNotice.objects.order_by("-published_at").first()
+    return PrivacyNotice.objects.filter(published_at__lte=timezone.now()).order_by("-published_at").first()
 
 
 def application_missing_steps(application):

@@ -103,6 +103,7 @@ CASES = [
     UrlCase("admissions:intake-admin-list", ADMINS_ONLY),
     UrlCase("admissions:intake-create", ADMINS_ONLY),
     UrlCase("admissions:intake-edit", ADMINS_ONLY, kwargs=lambda users: {"slug": IntakeFactory().slug}),
+    UrlCase("admissions:privacy-notice-admin", ADMINS_ONLY),
 ]
 
 
