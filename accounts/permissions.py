@@ -37,3 +37,8 @@ def is_admissions_admin(user):
 
 def can_use_admin_site(user):
     return getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser
+
+
+def runs_the_programme(user):
+    """Staff, reviewers and admissions admins: the people the staff area is for."""
+    return is_staff_member(user) or is_reviewer(user) or is_admissions_admin(user)

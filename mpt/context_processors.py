@@ -18,14 +18,8 @@ PUBLIC_NAV = [
     ("Apply", "admissions:apply"),
 ]
 
-def _runs_the_programme(user):
-    from .views import can_use_staff_area
-
-    return can_use_staff_area(user)
-
-
 ROLE_NAV = [
-    (_runs_the_programme, "Overview", "staff-home"),
+    (permissions.runs_the_programme, "Overview", "staff-home"),
     (permissions.is_staff_member, "Modules (staff)", "curriculum:staff-module-list"),
     (permissions.is_staff_member, "Timetable (staff)", "timetable:staff-week"),
     (permissions.is_staff_member, "Lecturers (staff)", "lecturers:staff-index"),

@@ -35,17 +35,11 @@ def privacy(request):
     return render(request, "pages/privacy.html")
 
 
-def can_use_staff_area(user):
-    """Staff, reviewers and admissions admins: the people who run the programme."""
-    return any(test(user) for test in (permissions.is_staff_member, permissions.is_reviewer,
-                                       permissions.is_admissions_admin))
-
-
 @login_required
 @require_safe
 def staff_home(request):
     """What needs the signed-in member of staff now, one panel per app (slot "staff_home")."""
-    if not can_use_staff_area(request.user):
+    if not permissions.runs_the_programme(request.user):
         raise PermissionDenied
     return render(request, "pages/staff_home.html")
 
