@@ -164,7 +164,7 @@ class DecisionForm(forms.Form):
     )
     message = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000, label="A note to the applicant",
-        help_text="Shown with the decision on their status page.",
+        help_text="Shown with the decision on their status page and in the decision email.",
     )
 
     def __init__(self, *args, **kwargs):

@@ -71,3 +71,16 @@ def test_an_interview_links_to_the_booking_page_and_the_teams_note_is_included()
 def test_without_a_note_no_empty_paragraph_is_left():
     _, mail = decide(Outcome.REJECT)
     assert "\n\n\n" not in mail.body_text
+
+
+def test_an_interview_staged_without_a_note_does_not_repeat_the_pages_default_line():
+    from admissions import review_services
+
+    application = submitted()
+    admin = admin_user()
+    review_services.decision_stage(application=application, outcome=Outcome.INTERVIEW, by=admin)
+    review_services.decisions_apply(intake=application.intake, by=admin)
+
+    mail = OutboundEmail.objects.get(idempotency_key__startswith="admissions:decision:")
+    assert review_services.INTERVIEW_MESSAGE not in mail.body_text
+    assert "Please choose a time that suits you here:" in mail.body_text
