@@ -30,4 +30,7 @@ def test_the_staff_week_grid_scrolls_inside_its_box_on_a_phone(page, live_server
     grid = page.locator(".table-responsive").first
     assert grid.evaluate("el => el.scrollWidth > el.clientWidth")  # the table is wider than the phone
     assert page.evaluate("document.documentElement.scrollWidth") == 375
+    # Keyboard users can reach the box to scroll it, and hear what it holds.
+    assert grid.get_attribute("tabindex") == "0"
+    assert grid.get_attribute("aria-label").startswith("Sessions by room in the week of")
     axe_check(page)

@@ -26,3 +26,30 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// A table wider than the screen scrolls inside its box (.table-responsive).
+// Keyboard users must be able to reach the box to scroll it, and hear what it
+// holds: it becomes a focusable region named after the table's caption.
+function focusableScrollBoxes(root) {
+  root.querySelectorAll(".table-responsive:not([tabindex])").forEach(function (box) {
+    if (box.scrollWidth <= box.clientWidth) {
+      return;
+    }
+    var caption = box.querySelector("caption");
+    box.setAttribute("tabindex", "0");
+    box.setAttribute("role", "region");
+    // Named apart from the section around it, which often shares the caption's words.
+    box.setAttribute("aria-label", (caption ? caption.textContent.trim() : "Table") + ", scrolls sideways");
+  });
+}
+document.addEventListener("DOMContentLoaded", function () {
+  focusableScrollBoxes(document);
+});
+window.addEventListener("resize", function () {
+  window.requestAnimationFrame(function () {
+    focusableScrollBoxes(document);
+  });
+});
+document.addEventListener("htmx:afterSwap", function (event) {
+  focusableScrollBoxes(event.detail.target || document);
+});
