@@ -3,8 +3,7 @@ number of modules, and cached (curriculum.cache) where the public sees them."""
 
 from dataclasses import dataclass, field
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Window
 from django.utils import timezone
 
 from . import cache
@@ -169,7 +168,19 @@ def filter_modules(queryset, filters):
     return queryset
 
 
+def _page_number(raw):
+    """The page asked for; 1 for anything that is not a number."""
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return 1
+
+
 def _catalogue_page(filters, page_number):
+    """One page of the catalogue. The total comes with the page's rows (COUNT(*)
+    OVER ()), so a page costs one query, not a page query and a count; only a
+    page past the end (or an empty result) counts separately, to say where the
+    results end."""
     query = clean_query(filters.get("q"))
     queryset = filter_modules(Module.objects.published(), filters)
     queryset = (
@@ -178,15 +189,22 @@ def _catalogue_page(filters, page_number):
     )
     if not query:
         queryset = queryset.order_by("code")
-    paginator = Paginator(queryset, CATALOGUE_PAGE_SIZE)
-    try:
-        page = paginator.page(page_number)
-    except PageNotAnInteger:
-        page = paginator.page(1)
-    except EmptyPage:
-        page = paginator.page(paginator.num_pages)
-    modules = list(page.object_list)
-    return CataloguePage(modules, page.number, paginator.num_pages, paginator.count, query)
+    counted = queryset.annotate(total=Window(Count("pk")))
+    number = _page_number(page_number)
+
+    def rows(page):
+        start = (page - 1) * CATALOGUE_PAGE_SIZE
+        return list(counted[start:start + CATALOGUE_PAGE_SIZE])
+
+    modules = rows(number) if number >= 1 else []
+    if modules:
+        count = modules[0].total
+    else:
+        count = queryset.count()
+        number = max(1, -(-count // CATALOGUE_PAGE_SIZE))  # the last page, as Django's Paginator does
+        modules = rows(number) if count else []
+    num_pages = max(1, -(-count // CATALOGUE_PAGE_SIZE))
+    return CataloguePage(modules, number, num_pages, count, query)
 
 
 def catalogue_page(filters, page_number):

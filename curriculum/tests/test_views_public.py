@@ -183,6 +183,27 @@ def test_the_catalogue_paginates(client):
     assert page.count('class="module-result"') == 5
 
 
+@pytest.mark.parametrize(("asked", "shown", "results"), [("99", 2, 5), ("0", 2, 5), ("-3", 2, 5), ("banana", 1, 20)])
+def test_a_page_past_the_end_or_not_a_number_shows_a_real_page(client, asked, shown, results):
+    ModuleFactory.create_batch(25)
+    page = text_of(client.get("/modules/", {"page": asked}))
+    assert f"Page {shown} of 2" in page
+    assert page.count('class="module-result"') == results
+    assert "25 modules" in page
+
+
+def test_the_total_comes_with_the_page_in_one_query(client, settings):
+    from curriculum import selectors
+
+    ModuleFactory.create_batch(25)
+    with CaptureQueriesContext(connection) as queries:
+        page = selectors._catalogue_page({}, "2")
+    module_queries = [q["sql"] for q in queries.captured_queries if "curriculum_module" in q["sql"]
+                      and "curriculum_module_themes" not in q["sql"]]
+    assert (page.number, page.num_pages, page.count, len(page.modules)) == (2, 2, 25, 5)
+    assert len(module_queries) == 1 and "COUNT(" in module_queries[0] and "OVER" in module_queries[0]
+
+
 def test_public_pages_are_cached_until_something_is_published(client):
     module = full_module(summary="Original summary.")
     editor = staff_user()
