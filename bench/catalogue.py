@@ -20,20 +20,13 @@ import argparse
 import os
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mpt.settings")
-# Production-like: DEBUG off (no query log), plain HTTP for the test client, no static manifest needed.
-os.environ.setdefault("DJANGO_DEBUG", "0")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40)
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("DJANGO_STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
+import _common
 
-import django
+_common.production_like_settings()
+
+import django  # noqa: E402 - after the settings above
 
 WORDS = [
     "privacy", "data", "service", "public", "government", "council", "charity", "campaign", "design",

@@ -35,13 +35,10 @@ import time
 import uuid
 from pathlib import Path
 
+from _common import percentile
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 RUN = uuid.uuid4().hex[:8]
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 class Sink:
