@@ -2,6 +2,15 @@
 
 from playwright.sync_api import expect
 
+from accounts.tests.factories import TEST_PASSWORD
+
+
+def log_in(page, live_server, email, password=TEST_PASSWORD):
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
 
 def declare_and_submit(page, axe_check, *, email):
     """On the application's check page: tick the declaration and the privacy notice,

@@ -10,6 +10,8 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import expect
 
+from e2e.steps import log_in
+
 PASSWORD = "e2e-demo-password-31"
 
 
@@ -53,10 +55,7 @@ def test_staff_edit_a_summary_as_a_draft_preview_publish_and_see_the_history(
     page, live_server, axe_check, demo_catalogue
 ):
     new_summary = "Take apart real public services, from petitions to benefits calculators, to see what works."
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email address").fill("staff@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, "staff@example.org", PASSWORD)
 
     page.get_by_role("navigation", name="Your work").get_by_role("link", name="Modules (staff)").click()
     expect(page.locator("h1")).to_have_text("Modules")

@@ -10,9 +10,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from accounts.tests.factories import TEST_PASSWORD, UserFactory
+from accounts.tests.factories import UserFactory
 from admissions.models import Intake
 from curriculum.tests.factories import AcademicYearFactory, ProgrammeFactory
+from e2e.steps import log_in
 
 
 @pytest.fixture
@@ -28,10 +29,7 @@ def london(days):
 
 
 def test_an_admin_opens_an_intake_with_a_question_and_visitors_see_it(page, live_server, axe_check, admin):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email address").fill(admin.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, admin.email)
     page.get_by_role("navigation", name="Your work").get_by_role("link", name="Admissions").click()
     page.get_by_role("navigation", name="Admissions").get_by_role("link", name="Intakes").click()
     expect(page.locator("h1")).to_have_text("Intakes")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from accounts.tests.factories import TEST_PASSWORD, UserFactory
+from accounts.tests.factories import UserFactory
 from curriculum.tests.factories import (
     AcademicYearFactory,
     CohortFactory,
@@ -22,6 +22,7 @@ from curriculum.tests.factories import (
     ProgrammeModuleFactory,
     TermFactory,
 )
+from e2e.steps import log_in
 from lecturers.models import Invitation
 from notifications.models import OutboundEmail
 from notifications.reminders import reminders_run
@@ -48,13 +49,6 @@ def module_data(transactional_db):
     day = today + datetime.timedelta(days=21)
     day += datetime.timedelta(days=(2 - day.weekday()) % 7)
     return {"staff": staff, "offering": offering, "term": term, "day": day}
-
-
-def log_in(page, live_server, email):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_invite_accept_confirm_timetable_and_reminder(page, browser, live_server, axe_check, module_data):

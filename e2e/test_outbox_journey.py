@@ -12,7 +12,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from accounts.tests.factories import TEST_PASSWORD, UserFactory
+from accounts.tests.factories import UserFactory
 from admissions.models import Application
 from admissions.tests.factories import (
     ApplicationFactory,
@@ -21,7 +21,7 @@ from admissions.tests.factories import (
     PrivacyNoticeFactory,
     RefereeFactory,
 )
-from e2e.steps import declare_and_submit
+from e2e.steps import declare_and_submit, log_in
 from notifications.models import OutboundEmail
 
 INTAKE = "MSc Public Technology, full-time, 2027/28"
@@ -41,13 +41,6 @@ def outbox_mail(settings):
     settings.MPT_DELIVERY_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     for role in Role:
         Group.objects.get_or_create(name=str(role))
-
-
-def _log_in(page, live_server, email, password):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
 
 
 def _log_out(page):
@@ -77,7 +70,7 @@ def test_staff_reword_the_application_received_email_and_the_next_applicant_gets
     outbox_mail, page, live_server, axe_check, tmp_path, settings
 ):
     UserFactory(email="ada@example.org", full_name="Ada Okafor", roles=[Role.STAFF])
-    _log_in(page, live_server, "ada@example.org", TEST_PASSWORD)
+    log_in(page, live_server, "ada@example.org")
     page.get_by_role("navigation", name="Your work").get_by_role("link", name="Outbox").click()
     expect(page.locator("h1")).to_have_text("Outbox")
     expect(page.locator("main")).to_contain_text("Emails appear here as soon as something in the system sends one")
@@ -130,7 +123,7 @@ def test_staff_reword_the_application_received_email_and_the_next_applicant_gets
     axe_check(page)
     assert mail.outbox[-1].subject == "Confirm your email address for Masters in Public Technology"
     page.goto(re.search(r"(http://\S+/accounts/verify/\S+/)", mail.outbox[-1].body).group(1))
-    _log_in(page, live_server, "noor@example.org", "a-quiet-harbour-42")
+    log_in(page, live_server, "noor@example.org", "a-quiet-harbour-42")
 
     # ... writes the last step of a draft and submits it through the real pages.
     application = _nearly_complete_draft(get_user_model().objects.get(email="noor@example.org"), tmp_path, settings)
@@ -166,7 +159,7 @@ def test_staff_reword_the_application_received_email_and_the_next_applicant_gets
     _log_out(page)
 
     # Staff find the same mail in the outbox, shown exactly as sent.
-    _log_in(page, live_server, "ada@example.org", TEST_PASSWORD)
+    log_in(page, live_server, "ada@example.org")
     page.goto(live_server.url + "/staff/outbox/?state=sent&purpose=admissions.acknowledgement")
     row = page.get_by_role("row", name=re.compile("Application received: MSc Public Technology"))
     expect(row).to_contain_text("Sent")
@@ -186,7 +179,7 @@ def test_staff_release_staged_mail_in_bulk_after_seeing_the_count(page, live_ser
         Group.objects.get_or_create(name=str(role))
     UserFactory(email="ada@example.org", roles=[Role.STAFF])
     OutboundEmailFactory.create_batch(3, staged=True, subject="Your offer")
-    _log_in(page, live_server, "ada@example.org", TEST_PASSWORD)
+    log_in(page, live_server, "ada@example.org")
     page.goto(live_server.url + "/staff/outbox/?state=staged")
     button = page.get_by_role("button", name="Release all 3 staged emails")
     expect(button).to_be_visible()

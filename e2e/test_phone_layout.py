@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
-from accounts.tests.factories import TEST_PASSWORD, UserFactory
+from accounts.tests.factories import UserFactory
+from e2e.steps import log_in
 from timetable.tests.factories import make_session
 
 
@@ -21,10 +22,7 @@ def staff(transactional_db):
 
 def test_the_staff_week_grid_scrolls_inside_its_box_on_a_phone(page, live_server, axe_check, staff):
     page.set_viewport_size({"width": 375, "height": 800})
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email address").fill(staff.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, staff.email)
     page.goto(live_server.url + "/staff/timetable/")
 
     grid = page.locator(".table-responsive").first

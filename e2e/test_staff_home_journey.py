@@ -5,8 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from accounts.tests.factories import TEST_PASSWORD, UserFactory
+from accounts.tests.factories import UserFactory
 from curriculum.tests.factories import ModuleFactory
+from e2e.steps import log_in
 
 
 @pytest.fixture
@@ -17,10 +18,7 @@ def staff(transactional_db):
 
 
 def test_staff_follow_a_count_from_the_overview_to_the_draft_behind_it(page, live_server, axe_check, staff):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email address").fill(staff.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, staff.email)
 
     # Staff land on the overview.
     expect(page.locator("h1")).to_have_text("What needs you")

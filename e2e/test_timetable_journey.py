@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from accounts.tests.factories import TEST_PASSWORD, UserFactory
+from accounts.tests.factories import UserFactory
 from curriculum.tests.factories import (
     AcademicYearFactory,
     CohortFactory,
@@ -21,6 +21,7 @@ from curriculum.tests.factories import (
     ProgrammeModuleFactory,
     TermFactory,
 )
+from e2e.steps import log_in
 from timetable.models import Session
 from timetable.tests.factories import RoomFactory
 
@@ -42,13 +43,6 @@ def term_data(transactional_db):
     ProgrammeModuleFactory(programme=cohort.programme, module=offering.module)
     RoomFactory(name="B12", capacity=40)
     return {"staff": staff, "offering": offering, "other": other, "term": term, "monday": monday}
-
-
-def log_in(page, live_server, email):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_staff_build_a_series_meet_a_clash_and_move_the_series(page, live_server, axe_check, term_data):
