@@ -197,13 +197,13 @@ def _catalogue_page(filters, page_number):
         return list(counted[start:start + CATALOGUE_PAGE_SIZE])
 
     modules = rows(number) if number >= 1 else []
-    if modules:
-        count = modules[0].total
-    else:
-        count = queryset.count()
-        number = max(1, -(-count // CATALOGUE_PAGE_SIZE))  # the last page, as Django's Paginator does
-        modules = rows(number) if count else []
+    count = modules[0].total if modules else queryset.count()
     num_pages = max(1, -(-count // CATALOGUE_PAGE_SIZE))
+    if not modules and count:
+        number = num_pages  # past the end: the last page, as Django's Paginator does
+        modules = rows(number)
+    elif not modules:
+        number = 1
     return CataloguePage(modules, number, num_pages, count, query)
 
 

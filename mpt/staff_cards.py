@@ -38,20 +38,23 @@ class Card:
     more_label: str
     lines: list[Line] = field(default_factory=list)
 
-    @property
-    def more(self):
-        return {"url": self.more_url, "label": self.more_label}
+
+# One context function per card builder, so that registering again (ready() can run
+# twice) finds an equal Panel and panels.register adds nothing.
+_contexts = {}
 
 
-def register(build, *, order=100):
-    """Show `build(user)`'s card on /staff/ (nothing when it returns None)."""
-
+def _context_for(build):
     def context(*, request, **objects):
         card = build(request.user)
         return {"card": card} if card is not None else None
 
-    context.build = build  # one registration per function, however often ready() runs
-    for panel in panels.panels_for("staff_home"):
-        if getattr(panel.context, "build", None) is build:
-            return panel
-    return panels.register("staff_home", template="components/staff_card.html", context=context, order=order)
+    return context
+
+
+def register(build, *, order=100):
+    """Show `build(user)`'s card on /staff/ (nothing when it returns None)."""
+    if build not in _contexts:
+        _contexts[build] = _context_for(build)
+    return panels.register("staff_home", template="components/staff_card.html", context=_contexts[build],
+                           order=order)
