@@ -431,12 +431,22 @@ class Decision(models.Model):
             ),
         ]
 
+    # What an applicant invited to interview reads when the team wrote no note of its own.
+    DEFAULT_INTERVIEW_NOTE = "Please book a time for your interview."
+
     def __str__(self):
         return f"{self.get_outcome_display()} for {self.application_id}"
 
     @property
     def is_released(self):
         return self.released_at is not None
+
+    @property
+    def note_for_applicant(self):
+        """The team's note, or the default line of an interview invitation."""
+        if self.message:
+            return self.message
+        return self.DEFAULT_INTERVIEW_NOTE if self.outcome == self.Outcome.INTERVIEW else ""
 
 
 class Offer(models.Model):

@@ -184,10 +184,7 @@ class DecisionForm(forms.Form):
         """The form's starting values when changing `decision`: what it says now (dates in `tz`)."""
         if decision is None:
             return {}
-        from .review_services import INTERVIEW_MESSAGE
-
-        message = "" if decision.message == INTERVIEW_MESSAGE else decision.message
-        initial = {"outcome": decision.outcome, "message": message, "waitlist_rank": decision.waitlist_rank}
+        initial = {"outcome": decision.outcome, "message": decision.message, "waitlist_rank": decision.waitlist_rank}
         offer = getattr(decision, "offer", None)
         if offer is not None:
             initial["respond_by"] = offer.respond_by.astimezone(tz).date() if offer.respond_by else None

@@ -525,8 +525,6 @@ def decision_stage(
         if locked.state not in (*REVIEWABLE, Application.State.DECIDED):
             raise AdmissionsError("Only a submitted application that is not withdrawn or enrolled can be decided.")
         _clear_current(locked, by, now)
-        if outcome == Decision.Outcome.INTERVIEW and not message:
-            message = INTERVIEW_MESSAGE
         if outcome == Decision.Outcome.WAITLIST and waitlist_rank is None:
             waitlist_rank = next_waitlist_rank(locked.intake)
         return services.decision_record(
@@ -724,7 +722,7 @@ def slot_delete(*, slot, by):
     _audited(slot, by).delete()
 
 
-INTERVIEW_MESSAGE = "Please book a time for your interview."
+INTERVIEW_MESSAGE = Decision.DEFAULT_INTERVIEW_NOTE
 
 
 def interview_decision(application):

@@ -468,11 +468,7 @@ def application_start_review(*, application, by, now=None):
 def decision_mail(decision, application):
     """(purpose, context) of the mail that tells the applicant about `decision`:
     each outcome has its own template, so an offer never reads like a rejection."""
-    from .review_services import INTERVIEW_MESSAGE  # the page's default line; the mail says it anyway
-
     message = decision.message.strip()
-    if message == INTERVIEW_MESSAGE:
-        message = ""
     context = {
         "name": application.applicant.get_short_name(),
         "intake": application.intake.title,
