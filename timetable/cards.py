@@ -6,8 +6,8 @@ is built here once per request as a string, and each day (public page) or cell
 per day or cell instead of one per session. What many sessions share is built
 once per request, not once per session: the time line (a week has a few dozen
 distinct start and end times, so each is converted to the zone and formatted
-once), the “MPT7001 lecture” label, the room's name and the links (reversed once
-as a pattern, the id spliced in). Every value from the database goes through
+once), the “MPT7001 lecture” label, the module's title, the room's name and the
+links (reversed once as a pattern, the id spliced in). Every value from the database goes through
 `html.escape`.
 """
 
@@ -58,6 +58,7 @@ def attach_cards(sessions, zone, *, staff=False, by="room"):
     series_head, series_tail = _url_around("timetable:series-detail", _NINES)
     times = _Times(zone)
     labels = {}  # (module code, kind) -> escaped “MPT7001 lecture”
+    modules = {}  # module code -> the escaped line naming the module
     places = {}  # room id -> “Room B12” / “Online”
     lines = {}  # (place, teachers) -> the escaped detail line, or ""
     cancelled, moved = "cancelled", "moved"
@@ -66,6 +67,11 @@ def attach_cards(sessions, zone, *, staff=False, by="room"):
         what = labels.get(key)
         if what is None:
             what = labels[key] = escape(f"{s.module_code} {s.kind_label.lower()}")
+        module = modules.get(s.module_code)
+        if module is None:
+            # The whole title is in the page (read out in full, shown in full on
+            # focus or hover); CSS only shortens it to two lines in a narrow cell.
+            module = modules[s.module_code] = f'<p class="tt-module">{escape(s.module_title)}</p>'
         place = places.get(s.room_id)
         if place is None:
             place = places[s.room_id] = s.where
@@ -79,12 +85,12 @@ def attach_cards(sessions, zone, *, staff=False, by="room"):
         is_cancelled = status == cancelled
         edit = staff and not is_cancelled
         link = f"{edit_head}{s.pk}{edit_tail}" if edit else f"{detail_head}{s.uid}{detail_tail}"
-        extra = ""
+        extra = topic = ""
         if staff:
             if not s.is_published:
                 extra = ' <span class="badge tt-badge-draft">Not published</span>'
         elif s.title:
-            extra = f'<span class="tt-title">{escape(s.title)}</span>'
+            topic = f'<p class="tt-title">{escape(s.title)}</p>'
         if is_cancelled:
             reason = "" if staff else f" {escape(s.cancel_reason)}"
             state = f'<p class="tt-status"><strong class="badge tt-badge-cancelled">Cancelled</strong>{reason}</p>'
@@ -100,7 +106,7 @@ def attach_cards(sessions, zone, *, staff=False, by="room"):
             f'<article class="tt-session tt-kind-{s.kind}{" tt-cancelled" if is_cancelled else ""}">'
             f"{times.line(s.starts_at, s.ends_at)}"
             f'<p class="tt-what"><a href="{link}">{what}</a>{extra}</p>'
-            f"{detail_line}{state}{series}</article>"
+            f"{module}{topic}{detail_line}{state}{series}</article>"
         )
     return sessions
 

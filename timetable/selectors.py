@@ -64,6 +64,7 @@ class WeekSession:
     room_id: int | None
     room_name: str
     module_code: str
+    module_title: str
     teachers: list = field(default_factory=list)
     cohorts: list = field(default_factory=list)
     card: str = ""
@@ -86,7 +87,8 @@ class WeekSession:
 KIND_LABELS = dict(Session._meta.get_field("kind").choices)
 # uid, starts_at and ends_at are read as text (see week_rows).
 WEEK_FIELDS = ("pk", "uid_text", "kind", "title", "starts_text", "ends_text", "status", "cancel_reason",
-               "is_published", "series_id", "room_id", "room__name", "offering__module__code")
+               "is_published", "series_id", "room_id", "room__name", "offering__module__code",
+               "offering__module__title")
 
 
 def _as_text(name):
@@ -159,9 +161,9 @@ def week_rows(sessions, *, with_cohorts=False):
         uid_text=_as_text("uid"), starts_text=_as_text("starts_at"), ends_text=_as_text("ends_at"),
     ).values_list(*WEEK_FIELDS)
     rows = [WeekSession(pk, _uuid_text(uid), kind, title, moment(starts), moment(ends), status, reason, published,
-                        series_id, room_id, room_name or "", code)
+                        series_id, room_id, room_name or "", code, module_title)
             for (pk, uid, kind, title, starts, ends, status, reason, published, series_id, room_id, room_name,
-                 code) in values]
+                 code, module_title) in values]
     if rows:
         by_pk = {row.pk: row for row in rows}
         ids = list(by_pk)

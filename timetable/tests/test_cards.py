@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def offering():
-    return ModuleOfferingFactory(module__code="MPT6101")
+    return ModuleOfferingFactory(module__code="MPT6101", module__title="Data & <Society> in practice")
 
 
 def tuesday(offering):
@@ -29,7 +29,7 @@ def week(offering):
     return iso_week(services.term_monday(offering.term))
 
 
-def test_a_public_card_escapes_what_staff_typed_and_lists_every_teacher_by_name(client, offering):
+def test_a_public_card_names_the_module_escapes_what_staff_typed_and_lists_every_teacher_by_name(client, offering):
     teachers = [UserFactory(roles=[Role.STAFF], full_name=name) for name in ("Dr Zoe <Z> Young", "Dr Ada Okafor")]
     session = make_session(offering=offering, day=tuesday(offering), room=RoomFactory(name="Lab <A&B>"),
                            teachers=teachers, title="Trust & <b>safety</b>")
@@ -41,8 +41,9 @@ def test_a_public_card_escapes_what_staff_typed_and_lists_every_teacher_by_name(
         '<li><article class="tt-session tt-kind-lecture">'
         f'<p class="tt-time"><time datetime="{start.isoformat()}">10:00</time>\u2013'
         f'<time datetime="{(start + datetime.timedelta(hours=2)).isoformat()}">12:00</time></p>'
-        f'<p class="tt-what"><a href="{session.get_absolute_url()}">MPT6101 lecture</a>'
-        '<span class="tt-title">Trust &amp; &lt;b&gt;safety&lt;/b&gt;</span></p>'
+        f'<p class="tt-what"><a href="{session.get_absolute_url()}">MPT6101 lecture</a></p>'
+        '<p class="tt-module">Data &amp; &lt;Society&gt; in practice</p>'
+        '<p class="tt-title">Trust &amp; &lt;b&gt;safety&lt;/b&gt;</p>'
         '<p class="tt-where">Lab &lt;A&amp;B&gt; \u00b7 Dr Ada Okafor, Dr Zoe &lt;Z&gt; Young</p>'
         "</article></li>"
     ) in html
@@ -61,13 +62,13 @@ def test_cancelled_and_moved_cards_say_so_and_the_reason_is_escaped(client, offe
     assert ('<article class="tt-session tt-kind-lecture tt-cancelled">' in html
             and '<p class="tt-status"><strong class="badge tt-badge-cancelled">Cancelled</strong> '
                 "Speaker ill &lt;sorry&gt;</p>" in html)
-    assert ('<p class="tt-where">Online</p>'
+    assert ('<p class="tt-module">Data &amp; &lt;Society&gt; in practice</p><p class="tt-where">Online</p>'
             '<p class="tt-status"><strong class="badge tt-badge-moved">Moved</strong></p></article>') in html
     # Days with nothing show a dash in the grid.
     assert '<td>\n          <span class="text-muted">\u2014</span>\n        </td>' in html
 
 
-def test_staff_cards_link_to_the_edit_form_and_series_and_mark_drafts(client, offering):
+def test_staff_cards_name_the_module_link_to_the_edit_form_and_series_and_mark_drafts(client, offering):
     client.force_login(UserFactory(roles=[Role.STAFF]))
     room = RoomFactory(name="B12")
     series = services.series_create(offering=offering, kind="seminar", weekday=1, start_time=datetime.time(10),
@@ -80,11 +81,12 @@ def test_staff_cards_link_to_the_edit_form_and_series_and_mark_drafts(client, of
     html = client.get(reverse("timetable:staff-week"), {"week": week(offering)}).content.decode()
 
     assert (f'<p class="tt-what"><a href="{reverse("timetable:session-edit", args=[first.pk])}">MPT6101 seminar</a>'
-            '</p><p class="tt-where">Dr Ada Okafor</p>'
+            '</p><p class="tt-module">Data &amp; &lt;Society&gt; in practice</p><p class="tt-where">Dr Ada Okafor</p>'
             f'<p class="tt-series"><a href="{series.get_absolute_url()}">Series'
             '<span class="visually-hidden"> of MPT6101 seminar</span></a></p></article>') in html
     assert (f'<a href="{reverse("timetable:session-edit", args=[draft.pk])}">MPT6101 lecture</a>'
-            ' <span class="badge tt-badge-draft">Not published</span></p>') in html
+            ' <span class="badge tt-badge-draft">Not published</span></p>'
+            '<p class="tt-module">Data &amp; &lt;Society&gt; in practice</p>') in html
     add = reverse("timetable:session-create")
     assert (f'<a class="tt-add" href="{add}?date={tuesday(offering).isoformat()}&amp;room={room.pk}">Add'
             f'<span class="visually-hidden"> a session on {tuesday(offering):%A} {tuesday(offering).day} '
