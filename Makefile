@@ -33,11 +33,15 @@ run: install
 # Tests that start real Celery workers and SMTP servers (marked `broker`) run
 # after the rest, one at a time: they are reliable that way and not beside
 # another process's workers.
+# Both first find (or install) the browser the browser tests drive, and stop
+# with one line saying what to install if there is none.
 test: install-dev
+	$(BIN)/python scripts/ensure_browser.py
 	$(BIN)/pytest -n $(TEST_WORKERS) -m "not broker" $(PYTEST_ARGS)
 	$(BIN)/pytest -m broker $(PYTEST_ARGS)
 
 e2e: install-dev
+	$(BIN)/python scripts/ensure_browser.py
 	$(BIN)/pytest e2e $(PYTEST_ARGS)
 
 lint: install-dev

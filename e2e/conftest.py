@@ -1,19 +1,21 @@
-"""Browser journeys: Playwright drives Debian's chromium against live_server.
+"""Browser journeys: Playwright drives an installed Chromium against live_server.
 
-`page` comes from pytest-playwright; we point it at /usr/bin/chromium with the
-flags this sandbox needs. `axe_check(page)` injects the pinned axe-core through
+`page` comes from pytest-playwright; we point it at the browser
+scripts/ensure_browser.py finds (Debian's chromium in CI) with the flags this
+sandbox needs. `axe_check(page)` injects the pinned axe-core through
 page.evaluate (so the strict CSP does not block it) and fails on any serious or
 critical violation.
 """
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
+from scripts.ensure_browser import find_browser
+
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
-CHROMIUM = os.environ.get("MPT_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+# The browser `make test` checked for before starting (scripts/ensure_browser.py).
+CHROMIUM = find_browser() or "chromium"
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
