@@ -1,6 +1,8 @@
 """What a session occupies, what it would clash with, and what deserves a warning.
 
-A clash blocks saving; a warning does not (the form asks "save anyway?").
+A clash blocks saving; a warning does not (the form asks "save anyway?"). A
+date outside the offering's term is a warning the services also enforce: they
+refuse it unless told that the person saw it and chose to save anyway.
 Other apps describe what they add to a session as a `Resource`:
 
     Resource(kind="guest", id=guest.pk, label="Dr Amara Chen")
@@ -15,7 +17,7 @@ from django.db.models import Q
 
 from curriculum.models import Enrolment, ProgrammeModule
 
-from .models import Booking, Session
+from .models import Booking, ClosureDate, Session
 from .timezones import DASH, local, when_text
 
 ROOM = "room"
@@ -111,6 +113,9 @@ def expected_attendance(*, explicit, cohorts):
 def find_warnings(*, offering, starts_at, ends_at, room, cohorts, attendance=None, exclude_session_ids=()):
     """Plain-words reasons to look twice; none of them blocks saving."""
     warnings = []
+    closed = ClosureDate.objects.filter(date=local(starts_at).date()).first()
+    if closed is not None:
+        warnings.append(f"The university is closed on {day_text(closed.date)} ({closed.label}).")
     expected = expected_attendance(explicit=attendance, cohorts=cohorts)
     if room is not None and expected > room.capacity:
         warnings.append(f"{room.label} seats {room.capacity}, fewer than the {expected} people expected.")
@@ -143,3 +148,35 @@ def find_warnings(*, offering, starts_at, ends_at, room, cohorts, attendance=Non
                     "for the same cohort: students taking both could not attend both."
                 )
     return warnings
+
+
+def day_text(day):
+    """“Tuesday 15 December 2026”."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def term_span_text(term):
+    """“28 September to 11 December 2026”; both years when the term spans a new year."""
+    first, last = term.starts_on, term.ends_on
+    start = f"{first.day} {first:%B}" if first.year == last.year else f"{first.day} {first:%B %Y}"
+    return f"{start} to {last.day} {last:%B %Y}"
+
+
+def outside_term_warning(*, offering, days):
+    """The warning for those of `days` (local dates) outside the offering's term, or "" when none is.
+
+    Sessions outside the term are usually a typo in the date or the wrong
+    offering (last year's, or another term's), so the person is asked once.
+    """
+    term = offering.term
+    # Teaching week 1 is the whole week of starts_on (see services.term_monday).
+    first = term.starts_on - datetime.timedelta(days=term.starts_on.weekday())
+    outside = sorted({day for day in days if day < first or day > term.ends_on})
+    if not outside:
+        return ""
+    where = f"{term} ({term_span_text(term)}), the term this offering runs in"
+    if len(outside) == 1 and len(set(days)) == 1:
+        return f"This date, {day_text(outside[0])}, is outside {where}."
+    listed = ", ".join(day_text(day) for day in outside)
+    count = "1 date" if len(outside) == 1 else f"{len(outside)} dates"
+    return f"{count} of the series {'is' if len(outside) == 1 else 'are'} outside {where}: {listed}."

@@ -17,7 +17,7 @@ from django.db import transaction
 from curriculum.models import Cohort, ModuleOffering
 
 from . import services
-from .clashes import find_clashes, standard_resources
+from .clashes import find_clashes, outside_term_warning, standard_resources
 from .models import Room, SessionKind
 from .timezones import aware, local
 
@@ -30,6 +30,7 @@ class Row:
     number: int
     raw: dict
     problems: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
     values: dict = field(default_factory=dict)
 
     @property
@@ -42,7 +43,11 @@ def _split(value):
 
 
 def check_rows(text, *, term, zone):
-    """Parse and check every row; returns (rows, header_problem). Nothing is saved."""
+    """Parse and check every row; returns (rows, header_problem). Nothing is saved.
+
+    A date outside the term is a warning on its row, not a problem: the file
+    can be imported once the person confirms those rows.
+    """
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS[:5] if c not in header]
@@ -101,6 +106,9 @@ def check_rows(text, *, term, zone):
             resources = standard_resources(offering=offering, room=room, teachers=teachers, cohorts=row_cohorts)
             for clash in find_clashes(resources=resources, starts_at=starts_at, ends_at=ends_at):
                 row.problems.append(clash.message)
+            warning = outside_term_warning(offering=offering, days=[day])
+            if warning:
+                row.warnings.append(warning)
             keys = {r.key for r in resources}
             for other in planned:
                 if other.values["starts_at"] < ends_at and starts_at < other.values["ends_at"]:
@@ -122,12 +130,16 @@ def check_rows(text, *, term, zone):
 
 
 @transaction.atomic
-def import_rows(rows, *, by):
-    """Create a session per row; all or nothing (a clash raises ClashError and nothing is kept)."""
+def import_rows(rows, *, by, outside_term_accepted=False):
+    """Create a session per row; all or nothing (a clash raises ClashError and nothing is kept).
+
+    Rows outside the term are refused (OutsideTermError) unless the person
+    confirmed them after the check listed them (`outside_term_accepted`).
+    """
     created = []
     for row in rows:
         values = {k: v for k, v in row.values.items() if k != "keys"}
-        created.append(services.session_create(**values, by=by))
+        created.append(services.session_create(**values, outside_term_accepted=outside_term_accepted, by=by))
     return created
 
 

@@ -1,6 +1,7 @@
 """Forms for staff: a session, a weekly series, changes to a series, cancelling, CSV import."""
 
 import datetime
+import hashlib
 
 import django_filters
 from django import forms
@@ -46,16 +47,42 @@ class WhereMixin:
         return data
 
 
+def warnings_digest(warnings):
+    return hashlib.sha256("\n".join(warnings).encode()).hexdigest()[:16]
+
+
 class SaveAnywayMixin(forms.Form):
+    """A "Save anyway" box that counts only for the warnings the person was shown.
+
+    The page carries a digest of the warnings it showed; if the details change
+    so that the warnings differ (a new date outside the term, say), the box no
+    longer counts and is shown unticked beside the new warnings.
+    """
+
     save_anyway = forms.BooleanField(
         required=False, label="Save anyway",
         help_text="Tick to save even though the warnings above apply.",
     )
+    warnings_seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, warnings=(), **kwargs):
         super().__init__(*args, **kwargs)
         if not warnings:
             self.fields["save_anyway"].widget = forms.HiddenInput()
+        elif self.is_bound:
+            digest = warnings_digest(warnings)
+            data = self.data.copy()
+            if data.get("warnings_seen") != digest:
+                data.pop("save_anyway", None)
+            data["warnings_seen"] = digest
+            self.data = data
+
+    def accepts(self, warnings):
+        """True when there are no warnings, or the person ticked the box beside these very warnings."""
+        if not warnings:
+            return True
+        return bool(self.cleaned_data.get("save_anyway")) and \
+            self.cleaned_data.get("warnings_seen") == warnings_digest(warnings)
 
 
 class SessionForm(WhereMixin, SaveAnywayMixin, forms.Form):
@@ -81,7 +108,7 @@ class SessionForm(WhereMixin, SaveAnywayMixin, forms.Form):
     is_published = forms.BooleanField(required=False, initial=True, label="Show on the public timetable")
 
     field_order = ["offering", "kind", "title", "date", "start_time", "end_time", "room", "online_url", "teachers",
-                   "cohorts", "expected_attendance", "is_published", "save_anyway"]
+                   "cohorts", "expected_attendance", "is_published", "save_anyway", "warnings_seen"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,6 +12,12 @@ move with the session and are kept when its room, staff or cohorts change.
 
 `by` is the user acting; services check their permission again. Only trusted
 code (demo data, benchmarks, imports already authorised) passes `by=None`.
+
+A person who puts a session on a date outside its offering's term has to say
+they meant it (`outside_term_accepted=True`, after the form showed the
+warning); without that the service raises OutsideTermError naming the term.
+Trusted code (`by=None`) has made that choice itself: the lecturers app books
+the slot a guest picked, which staff offered.
 """
 
 import datetime
@@ -25,7 +31,14 @@ from django.urls import reverse
 
 from curriculum.models import Enrolment
 
-from .clashes import STANDARD_KINDS, ClashError, Resource, find_clashes, standard_resources
+from .clashes import (
+    STANDARD_KINDS,
+    ClashError,
+    Resource,
+    find_clashes,
+    outside_term_warning,
+    standard_resources,
+)
 from .models import Booking, ClosureDate, NonTeachingWeek, Session, SessionSeries
 from .permissions import can_edit_timetable
 from .timezones import aware, local, when_text, zone_for
@@ -34,6 +47,7 @@ CANCEL_PURPOSE = "timetable_session_cancelled"
 
 __all__ = [
     "ClashError",
+    "OutsideTermError",
     "Resource",
     "feed_token_for",
     "feed_token_revoke",
@@ -58,6 +72,16 @@ def _authorise(by):
 def _check_times(starts_at, ends_at):
     if ends_at <= starts_at:
         raise ValidationError("The session must end after it starts.")
+
+
+class OutsideTermError(ValidationError):
+    """A person put a session outside its offering's term without accepting the warning; nothing is saved."""
+
+
+def _check_term(*, offering, days):
+    warning = outside_term_warning(offering=offering, days=days)
+    if warning:
+        raise OutsideTermError(warning)
 
 
 def _extra_resources(session):
@@ -145,17 +169,22 @@ def session_create(
     extra_resources: Iterable[Resource] = (),
     series: SessionSeries | None = None,
     week: int | None = None,
+    outside_term_accepted: bool = False,
     by,
 ) -> Session:
     """Create one session and book its room, staff, cohorts and `extra_resources`.
 
     Side effects: a Session row and one Booking row per resource. Raises
-    ClashError (nothing saved) when any of them is already booked then.
+    ClashError (nothing saved) when any of them is already booked then, and
+    OutsideTermError when a person (`by`) puts it outside the offering's term
+    without `outside_term_accepted`.
     """
     _authorise(by)
     _check_times(starts_at, ends_at)
     if room is None and not online_url:
         raise ValidationError("Choose a room, or give the link of an online session.")
+    if by is not None and not outside_term_accepted:
+        _check_term(offering=offering, days=[local(starts_at, offering_zone(offering)).date()])
     session = Session.objects.create(
         offering=offering, kind=kind, starts_at=starts_at, ends_at=ends_at, room=room, online_url=online_url,
         title=title, expected_attendance=expected_attendance, is_published=is_published, series=series,
@@ -203,15 +232,23 @@ def _apply_update(session, *, by, exclude_session_ids=(), teachers=None, cohorts
 
 
 @transaction.atomic
-def session_update(*, session: Session, by, teachers=None, cohorts=None, **changes) -> Session:
+def session_update(*, session: Session, by, teachers=None, cohorts=None, outside_term_accepted: bool = False,
+                   **changes) -> Session:
     """Change one session (any of EDITABLE, `teachers`, `cohorts`).
 
     Side effects: the row is locked and saved with SEQUENCE + 1 (calendar apps
     then replace their copy); a change of time or room marks it "moved"; its
-    bookings are rewritten, keeping other apps' resources. Raises ClashError.
+    bookings are rewritten, keeping other apps' resources. Raises ClashError,
+    and OutsideTermError when a person moves it to a day outside the
+    offering's term without `outside_term_accepted` (nothing changes then).
     """
     _authorise(by)
     session = _locked(session)
+    if by is not None and not outside_term_accepted and "starts_at" in changes:
+        zone = offering_zone(session.offering)
+        day = local(changes["starts_at"], zone).date()
+        if day != local(session.starts_at, zone).date():
+            _check_term(offering=session.offering, days=[day])
     return _apply_update(session, by=by, teachers=teachers, cohorts=cohorts, **changes)
 
 
@@ -344,14 +381,16 @@ def series_create(
     expected_attendance: int | None = None,
     is_published: bool = True,
     extra_resources: Iterable[Resource] = (),
+    outside_term_accepted: bool = False,
     by,
 ) -> SessionSeries:
     """Create a weekly series and all its sessions at once.
 
     Side effects: a SessionSeries and a Session (with bookings) for each
     teaching week in first_week..last_week, skipping non-teaching weeks and
-    closure dates. Raises ClashError listing every week that clashes; then
-    nothing is saved.
+    closure dates. Raises ClashError listing every week that clashes, and
+    OutsideTermError listing the dates after the term's end when a person
+    has not accepted them; then nothing is saved.
     """
     _authorise(by)
     if end_time <= start_time:
@@ -367,6 +406,8 @@ def series_create(
     dates = series_dates(term=offering.term, weekday=weekday, first_week=first_week, last_week=last_week)
     if not dates:
         raise ValidationError("Those weeks have no teaching days: they are all reading weeks or closure dates.")
+    if by is not None and not outside_term_accepted:
+        _check_term(offering=offering, days=[day for _week, day in dates])
     resources = [*standard_resources(offering=offering, room=room, teachers=teachers, cohorts=cohorts), *extra]
     clashes = []
     for _week, day in dates:
@@ -380,7 +421,7 @@ def series_create(
             offering=offering, kind=kind, starts_at=aware(day, start_time, zone), ends_at=aware(day, end_time, zone),
             room=room, online_url=online_url, teachers=teachers, cohorts=cohorts, title=title,
             expected_attendance=expected_attendance, is_published=is_published, extra_resources=extra,
-            series=series, week=week, by=by,
+            series=series, week=week, outside_term_accepted=True, by=by,
         )
     return series
 

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -23,7 +24,7 @@ from curriculum.models import Cohort, Enrolment, ModuleOffering, Term
 
 from . import csvio, selectors, services
 from .cards import attach_cards, attach_cell_html
-from .clashes import find_warnings
+from .clashes import find_warnings, outside_term_warning
 from .feeds import build_calendar
 from .forms import (
     CancelForm,
@@ -335,12 +336,15 @@ def session_form(request, pk=None):
         if form.is_valid():
             d = form.cleaned_data
             starts_at, ends_at = aware(d["date"], d["start_time"], zone), aware(d["date"], d["end_time"], zone)
-            warnings = find_warnings(
+            # A session kept on its day (an edit of the room, say) is not asked about its term again.
+            moved_day = session is None or d["date"] != timezone.localtime(session.starts_at, zone).date()
+            term_warning = outside_term_warning(offering=d["offering"], days=[d["date"]]) if moved_day else ""
+            warnings = [*([term_warning] if term_warning else []), *find_warnings(
                 offering=d["offering"], starts_at=starts_at, ends_at=ends_at, room=d["room"],
                 cohorts=list(d["cohorts"]), attendance=d["expected_attendance"],
                 exclude_session_ids=[session.pk] if session else (),
-            )
-            if warnings and not d["save_anyway"]:
+            )]
+            if not form.accepts(warnings):
                 form = SessionForm(request.POST, warnings=warnings)
                 form.is_valid()
             else:
@@ -348,6 +352,7 @@ def session_form(request, pk=None):
                     "kind": d["kind"], "title": d["title"], "starts_at": starts_at, "ends_at": ends_at,
                     "room": d["room"], "online_url": d["online_url"], "expected_attendance": d["expected_attendance"],
                     "is_published": d["is_published"], "teachers": list(d["teachers"]), "cohorts": list(d["cohorts"]),
+                    "outside_term_accepted": bool(term_warning),
                 }
                 try:
                     if session is None:
@@ -432,12 +437,14 @@ def series_create(request):
         d = form.cleaned_data
         dates = services.series_dates(term=d["offering"].term, weekday=d["weekday"], first_week=d["first_week"],
                                       last_week=d["last_week"])
+        term_warning = outside_term_warning(offering=d["offering"], days=[day for _week, day in dates])
         if dates:
             _week, day = dates[0]
-            warnings = find_warnings(offering=d["offering"], starts_at=aware(day, d["start_time"], zone),
-                                     ends_at=aware(day, d["end_time"], zone), room=d["room"],
-                                     cohorts=list(d["cohorts"]), attendance=d["expected_attendance"])
-        if warnings and not d["save_anyway"]:
+            warnings = [*([term_warning] if term_warning else []), *find_warnings(
+                offering=d["offering"], starts_at=aware(day, d["start_time"], zone),
+                ends_at=aware(day, d["end_time"], zone), room=d["room"], cohorts=list(d["cohorts"]),
+                attendance=d["expected_attendance"])]
+        if not form.accepts(warnings):
             form = SeriesForm(request.POST, warnings=warnings)
             form.is_valid()
         else:
@@ -447,7 +454,8 @@ def series_create(request):
                     start_time=d["start_time"], end_time=d["end_time"], first_week=d["first_week"],
                     last_week=d["last_week"], room=d["room"], online_url=d["online_url"],
                     teachers=list(d["teachers"]), cohorts=list(d["cohorts"]),
-                    expected_attendance=d["expected_attendance"], is_published=d["is_published"], by=request.user,
+                    expected_attendance=d["expected_attendance"], is_published=d["is_published"],
+                    outside_term_accepted=bool(term_warning), by=request.user,
                 )
             except ValidationError as error:
                 form = SeriesForm(request.POST, warnings=warnings)
@@ -543,18 +551,25 @@ def csv_import(request):
         if header_problem:
             form.add_error("file", header_problem)
         elif "import" in request.POST and all(r.ok for r in rows):
-            try:
-                created = csvio.import_rows(rows, by=request.user)
-            except ValidationError as error:
-                form.add_error(None, "Nothing was imported: " + " ".join(error.messages))
+            outside = sum(1 for r in rows if r.warnings)
+            accepted = request.POST.get("outside_term_accepted") == "1"
+            if outside and not accepted:
+                form.add_error(None, f"Nothing was imported: tick “Import {outside} session{pluralize(outside)} "
+                                     "outside the term anyway”, or correct their dates and check the file again.")
             else:
-                messages.success(request, f"Imported {len(created)} sessions into {term}.")
-                return redirect(reverse("timetable:staff-term") + f"?term={term.pk}")
+                try:
+                    created = csvio.import_rows(rows, by=request.user, outside_term_accepted=accepted)
+                except ValidationError as error:
+                    form.add_error(None, "Nothing was imported: " + " ".join(error.messages))
+                else:
+                    messages.success(request, f"Imported {len(created)} sessions into {term}.")
+                    return redirect(reverse("timetable:staff-term") + f"?term={term.pk}")
         form = ImportForm(initial={"term": term.pk, "csv_text": form.cleaned_data["csv_text"]}) if not form.errors \
             else form
     problems = sum(1 for r in rows if not r.ok)
     return render(request, "timetable/import.html", {
         "form": form, "rows": rows, "problems": problems, "done": done, "columns": csvio.COLUMNS,
+        "outside_term": sum(1 for r in rows if r.warnings),
         "zone_label": zone_label(zone),
     })
 

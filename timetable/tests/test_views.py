@@ -269,7 +269,9 @@ def test_a_warning_asks_before_saving_and_save_anyway_saves(staff_client, offeri
     data = session_post(offering, day, room=room.pk, expected_attendance=30)
 
     warned = staff_client.post(reverse("timetable:session-create"), data)
-    saved = staff_client.post(reverse("timetable:session-create"), {**data, "save_anyway": "on"})
+    seen = warned.context["form"]["warnings_seen"].value()  # what the re-rendered page sends back
+    saved = staff_client.post(reverse("timetable:session-create"), {**data, "save_anyway": "on",
+                                                                    "warnings_seen": seen})
 
     assert warned.status_code == 200
     assert warned.context["warnings"] == ["Room S1 seats 5, fewer than the 30 people expected."]
