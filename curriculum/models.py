@@ -181,6 +181,61 @@ class Module(models.Model):
         return reverse("curriculum:module-detail", args=[self.slug])
 
 
+class ModuleSearchEntry(models.Model):
+    """A module's row in the SQLite full-text index, an FTS5 table that
+    migration 0004 creates on SQLite only (its rowid is the module's id).
+
+    Unmanaged: Django never creates, alters or empties it. It exists so that a
+    search can join modules to the index; on Postgres nothing reads it (the
+    search uses `Module.search_vector` there). Kept in step by
+    `curriculum.search.refresh_search_vectors`.
+    """
+
+    module = models.OneToOneField(
+        Module, primary_key=True, db_column="rowid", db_constraint=False, on_delete=models.DO_NOTHING,
+        related_name="search_entry",
+    )
+    # FTS5's hidden column named after the table: `<table> MATCH query` searches every column.
+    document = models.TextField(db_column="curriculum_module_fts")
+    # FTS5's hidden rank column: bm25 with the column weights set by the migration.
+    rank = models.FloatField()
+
+    class Meta:
+        managed = False
+        db_table = "curriculum_module_fts"
+
+    def __str__(self):
+        return f"Search entry of module {self.module_id}"
+
+
+class SearchSynonym(models.Model):
+    """A word people search with that the catalogue's text may not use (an
+    abbreviation, a nickname), and what it stands for. A search for the term
+    also finds modules that mention any of the expansions."""
+
+    term = models.CharField(max_length=40, unique=True, help_text="Stored in lower case, without accents.")
+    expansion = models.CharField(max_length=200, help_text="One or more words or phrases, separated by commas.")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["term"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(term=""), name="search_synonym_term_not_empty"),
+            models.CheckConstraint(condition=~Q(expansion=""), name="search_synonym_expansion_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.term} → {self.expansion}"
+
+    @property
+    def expansions(self):
+        return [part.strip() for part in self.expansion.split(",") if part.strip()]
+
+
 class ModuleRevision(models.Model):
     """One entry in a module's history: a saved draft, a publication, a restore.
 

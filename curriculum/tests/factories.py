@@ -118,3 +118,12 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
 
     cohort = factory.SubFactory(CohortFactory)
     student = factory.SubFactory(UserFactory, roles=[Role.STUDENT])
+
+
+class SearchSynonymFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.SearchSynonym
+        django_get_or_create = ("term",)
+
+    term = factory.Sequence(lambda n: f"term{n}")
+    expansion = "user experience"
