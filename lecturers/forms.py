@@ -5,6 +5,8 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 
 from accounts.models import User
 from accounts.roles import Role
@@ -19,8 +21,34 @@ from .services import MAX_SLOTS, SlotSpec
 PHOTO_HINT = "A JPEG, PNG or WebP image smaller than 5 MB. We resize it and remove its metadata (such as location)."
 
 
+class PhotoInput(forms.FileInput):
+    """A file input that shows the current photo through a permission-checked view.
+
+    Django's ClearableFileInput links the stored file by its storage URL, and
+    the private photo store has none (that is the point of it). Keeping,
+    replacing and removing are the empty input, a new file, and the form's own
+    "Remove" checkbox.
+    """
+
+    template_name = "lecturers/widgets/photo_input.html"
+
+    def __init__(self, attrs=None, *, current_url=None, current_alt=""):
+        super().__init__(attrs)
+        self.current_url = current_url
+        self.current_alt = current_alt
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(current_url=self.current_url, current_alt=self.current_alt)
+        return context
+
+
 class PhotoField(forms.FileField):
-    widget = forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+    widget = PhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+
+    def show_current(self, *, url, alt):
+        self.widget.current_url = url
+        self.widget.current_alt = alt
 
     def clean(self, data, initial=None):
         data = super().clean(data, initial)
@@ -71,6 +99,9 @@ class LecturerForm(forms.ModelForm):
         self.fields["disciplines"].queryset = Discipline.objects.order_by("name")
         if not (self.instance.pk and self.instance.photo):
             del self.fields["remove_photo"]
+        else:
+            self.fields["photo"].show_current(url=reverse("lecturers:person-photo", args=[self.instance.pk]),
+                                              alt=f"Current photo of {self.instance.full_name}")
 
     def clean_links(self):
         return _clean_links(self.cleaned_data.get("links"))
@@ -88,7 +119,9 @@ class LecturerForm(forms.ModelForm):
         photo = data.pop("photo", None)
         remove = data.pop("remove_photo", False)
         disciplines = data.pop("disciplines", [])
-        return {"photo": photo if hasattr(photo, "read") else None, "remove_photo": remove,
+        # With no new file the field gives back the stored photo itself (a FieldFile): that is "keep".
+        new_photo = photo if hasattr(photo, "read") and not isinstance(photo, FieldFile) else None
+        return {"photo": new_photo, "remove_photo": remove,
                 "disciplines": disciplines, **data}
 
 

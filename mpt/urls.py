@@ -24,6 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "mpt.middleware.bad_request"
 handler403 = "mpt.views.permission_denied"
 handler404 = "mpt.views.page_not_found"
 handler500 = "mpt.views.server_error"
