@@ -8,7 +8,7 @@ from accounts.roles import Role
 
 from . import rules
 from .models import AcademicYear, AssessmentComponent, Module, ProgrammeModule, PublicationStatus, Season
-from .search import MAX_QUERY_LENGTH
+from .search import MAX_QUERY_LENGTH, synonym_problems
 
 
 class CatalogueFilterForm(forms.Form):
@@ -205,4 +205,28 @@ class RollForwardForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("from_year") and cleaned.get("from_year") == cleaned.get("to_year"):
             self.add_error("to_year", "Choose a different year from the one you copy.")
+        return cleaned
+
+
+class SearchSynonymForm(forms.Form):
+    term = forms.CharField(
+        label="Term", max_length=40,
+        help_text="One word people search for that the module pages may not use, for example ux or a11y.",
+        error_messages={"required": "Enter the word people search for, for example ux",
+                        "max_length": "Enter a term of 40 characters or fewer"},
+    )
+    expansion = forms.CharField(
+        label="Stands for", max_length=200,
+        help_text="The words the module pages use. Separate alternatives with commas, "
+                  "for example: data protection, privacy.",
+        error_messages={"required": "Enter what the term stands for, for example user experience",
+                        "max_length": "Enter 200 characters or fewer"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "term" in cleaned and "expansion" in cleaned:
+            for name, message in synonym_problems(cleaned["term"], cleaned["expansion"]).items():
+                self.add_error(name, message)
         return cleaned

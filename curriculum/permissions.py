@@ -41,3 +41,8 @@ def can_edit_programmes(user):
 
 def can_roll_offerings_forward(user):
     return _active(user) and user.has_perm("curriculum.add_moduleoffering")
+
+
+def can_edit_search_synonyms(user):
+    """Whoever edits every module keeps the search's synonyms too."""
+    return can_edit_all_modules(user)

@@ -171,6 +171,30 @@ def _add_synonyms(groups, synonyms):
                     group.alternatives.append(extra)
 
 
+def synonym_problems(term, expansion):
+    """What is wrong with a synonym as typed, by field ({} when nothing is)."""
+    problems = {}
+    words = _words(term)
+    if not term.strip():
+        problems["term"] = "Enter the word people search for, for example ux"
+    elif len(words) != 1 or "".join(words) != term.strip().casefold():
+        problems["term"] = "Enter the term as one word of letters and numbers, for example a11y"
+    elif words[0] in STOP_WORDS:
+        problems["term"] = f"“{words[0]}” is too common a word for the search to use: choose another term"
+    parts = [part.strip() for part in expansion.split(",") if part.strip()]
+    if not parts:
+        problems["expansion"] = "Enter what the term stands for, for example user experience"
+    elif any(_phrase_term(_words(part)) is None for part in parts):
+        problems["expansion"] = ("Enter words the module pages use: each phrase needs a word other than "
+                                 "“the”, “of” and the like")
+    return problems
+
+
+def normalise_expansion(expansion):
+    """The expansion as stored: its phrases trimmed, one space apart, comma-separated."""
+    return ", ".join(" ".join(part.split()) for part in expansion.split(",") if part.strip())
+
+
 def synonyms_for(words):
     """{term: [expansion, ...]} for those of `words` that are synonym terms. One query."""
     return {term: SearchSynonym(term=term, expansion=expansion).expansions

@@ -13,6 +13,7 @@ from .models import (
     ModuleOffering,
     Programme,
     ProgrammeModule,
+    SearchSynonym,
     Season,
     Theme,
 )
@@ -283,3 +284,9 @@ def _home():
 
 def home():
     return cache.cached("home", "", _home)
+
+
+# --- The search's synonyms (staff) ------------------------------------------------------
+
+def search_synonyms():
+    return SearchSynonym.objects.select_related("updated_by").order_by("term")

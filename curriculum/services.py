@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from . import cache, permissions, rules
-from .models import Module, ModuleOffering, ModuleRevision, PublicationStatus, Term
+from .models import Module, ModuleOffering, ModuleRevision, PublicationStatus, SearchSynonym, Term
+from .search import normalise_expansion, normalise_term, synonym_problems
 from .snapshots import apply_snapshot, snapshot_of, working_snapshot
 
 
@@ -229,3 +230,64 @@ def programme_set_status(*, programme, status, by):
     programme.save(update_fields=["status"])
     cache.bump_generation()
     return programme
+
+
+# --- Search synonyms -------------------------------------------------------------
+
+class SynonymConflict(Exception):
+    """Someone else changed the synonym since this editor opened it."""
+
+    def __init__(self, *, current):
+        super().__init__("The synonym changed since you opened it.")
+        self.current = current
+
+
+def _ensure_can_edit_synonyms(by):
+    if not permissions.can_edit_search_synonyms(by):
+        raise PermissionDenied("You may not edit the search's synonyms.")
+
+
+def _checked_synonym(*, term, expansion, exclude_pk=None):
+    problems = synonym_problems(term, expansion)
+    term = normalise_term(term.strip())
+    if not problems and SearchSynonym.objects.exclude(pk=exclude_pk).filter(term=term).exists():
+        problems["term"] = f"There is already a synonym for “{term}”: change that one instead"
+    if problems:
+        raise ValidationError(problems)
+    return term, normalise_expansion(expansion)
+
+
+@transaction.atomic
+def search_synonym_create(*, term, expansion, by):
+    """Add a synonym: searches for `term` also find `expansion`.
+    Side effects: every cached catalogue page and search is invalidated."""
+    _ensure_can_edit_synonyms(by)
+    term, expansion = _checked_synonym(term=term, expansion=expansion)
+    synonym = SearchSynonym.objects.create(term=term, expansion=expansion, updated_by=by)
+    cache.bump_generation()
+    return synonym
+
+
+@transaction.atomic
+def search_synonym_update(*, synonym, term, expansion, expected_version, by):
+    """Change a synonym. Refuses (SynonymConflict) if someone changed it since
+    `expected_version`. Side effects: the version goes up; every cached
+    catalogue page and search is invalidated."""
+    _ensure_can_edit_synonyms(by)
+    synonym = SearchSynonym.objects.select_for_update().get(pk=synonym.pk)
+    if synonym.version != expected_version:
+        raise SynonymConflict(current=synonym)
+    synonym.term, synonym.expansion = _checked_synonym(term=term, expansion=expansion, exclude_pk=synonym.pk)
+    synonym.version += 1
+    synonym.updated_by = by
+    synonym.save()
+    cache.bump_generation()
+    return synonym
+
+
+@transaction.atomic
+def search_synonym_delete(*, synonym, by):
+    """Remove a synonym. Side effects: every cached catalogue page and search is invalidated."""
+    _ensure_can_edit_synonyms(by)
+    SearchSynonym.objects.filter(pk=synonym.pk).delete()
+    cache.bump_generation()

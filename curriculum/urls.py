@@ -23,6 +23,10 @@ urlpatterns = [
     path("staff/offerings/roll-forward/", staff.offering_roll_forward, name="staff-offering-roll-forward"),
     path("staff/programmes/", staff.programme_list, name="staff-programme-list"),
     path("staff/programmes/<int:pk>/status/", staff.programme_status, name="staff-programme-status"),
+    path("staff/search-synonyms/", staff.synonym_list, name="staff-synonym-list"),
+    path("staff/search-synonyms/new/", staff.synonym_create, name="staff-synonym-create"),
+    path("staff/search-synonyms/<int:pk>/edit/", staff.synonym_edit, name="staff-synonym-edit"),
+    path("staff/search-synonyms/<int:pk>/delete/", staff.synonym_delete, name="staff-synonym-delete"),
     path("api/v1/programmes/", api.programme_list, name="api-programme-list"),
     path("api/v1/modules/", api.module_list, name="api-module-list"),
 ]

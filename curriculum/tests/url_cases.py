@@ -1,6 +1,6 @@
 from curriculum.models import ModuleRevision
 from curriculum.snapshots import snapshot_of
-from curriculum.tests.factories import ModuleFactory, ProgrammeFactory
+from curriculum.tests.factories import ModuleFactory, ProgrammeFactory, SearchSynonymFactory
 from mpt.tests.url_permissions import PUBLIC, UrlCase, only
 
 STAFF = only("staff")
@@ -9,6 +9,10 @@ STAFF_POST = only("staff", status=302)
 
 def _module(users):
     return {"pk": ModuleFactory().pk}
+
+
+def _synonym(users):
+    return {"pk": SearchSynonymFactory().pk}
 
 
 def _revision(users):
@@ -38,4 +42,8 @@ CASES = [
     UrlCase("curriculum:staff-programme-list", STAFF),
     UrlCase("curriculum:staff-programme-status", STAFF_POST, kwargs=lambda users: {"pk": ProgrammeFactory().pk},
             method="post", data={"status": "draft"}),
+    UrlCase("curriculum:staff-synonym-list", STAFF),
+    UrlCase("curriculum:staff-synonym-create", STAFF),
+    UrlCase("curriculum:staff-synonym-edit", STAFF, kwargs=_synonym),
+    UrlCase("curriculum:staff-synonym-delete", STAFF, kwargs=_synonym),
 ]

@@ -1,5 +1,5 @@
 """The staff area for the catalogue: modules (draft, preview, publish, history),
-offerings rolled forward, programmes' credit checks."""
+offerings rolled forward, programmes' credit checks, the search's synonyms."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,8 +13,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from .. import permissions, rules, selectors, services
 from ..diff import diff_snapshots
-from ..forms import AssessmentFormSet, ModuleForm, OutcomeFormSet, RollForwardForm, StaffModuleFilterForm
-from ..models import Module, ModuleRevision, Programme, PublicationStatus
+from ..forms import (
+    AssessmentFormSet,
+    ModuleForm,
+    OutcomeFormSet,
+    RollForwardForm,
+    SearchSynonymForm,
+    StaffModuleFilterForm,
+)
+from ..models import Module, ModuleRevision, Programme, PublicationStatus, SearchSynonym
 from ..snapshots import snapshot_of, view_from_snapshot, working_snapshot
 from .public import module_page_context
 
@@ -66,6 +73,7 @@ def module_list(request):
         "can_create": permissions.can_create_module(user),
         "can_roll_forward": permissions.can_roll_offerings_forward(user),
         "can_edit_programmes": permissions.can_edit_programmes(user),
+        "can_edit_synonyms": permissions.can_edit_search_synonyms(user),
     })
 
 
@@ -364,3 +372,84 @@ def programme_status(request, pk):
     else:
         messages.success(request, f"{programme.title} is now {programme.get_status_display().lower()}.")
     return redirect("curriculum:staff-programme-list")
+
+
+# --- Search synonyms ----------------------------------------------------------------
+
+def _require_synonym_editor(user):
+    if not permissions.can_edit_search_synonyms(user):
+        raise PermissionDenied
+
+
+def _synonym_saved_message(synonym):
+    return f"Saved. A search for “{synonym.term}” now also finds {synonym.expansion}."
+
+
+@login_required
+@require_safe
+def synonym_list(request):
+    _require_synonym_editor(request.user)
+    page = Paginator(selectors.search_synonyms(), STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "curriculum/staff/synonym_list.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def synonym_create(request):
+    _require_synonym_editor(request.user)
+    form = SearchSynonymForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            synonym = services.search_synonym_create(
+                term=form.cleaned_data["term"], expansion=form.cleaned_data["expansion"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _synonym_saved_message(synonym))
+            return redirect("curriculum:staff-synonym-list")
+    return render(request, "curriculum/staff/synonym_form.html", {"form": form, "synonym": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def synonym_edit(request, pk):
+    _require_synonym_editor(request.user)
+    synonym = get_object_or_404(SearchSynonym, pk=pk)
+    initial = {"term": synonym.term, "expansion": synonym.expansion, "version": synonym.version}
+    form = SearchSynonymForm(request.POST or None, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            synonym = services.search_synonym_update(
+                synonym=synonym, term=form.cleaned_data["term"], expansion=form.cleaned_data["expansion"],
+                expected_version=form.cleaned_data.get("version") or 0, by=request.user,
+            )
+        except services.SynonymConflict as error:
+            conflict = error.current
+            form.add_error(None, "Someone else changed this synonym while you were editing. Your change "
+                                 "is not saved: check theirs below, then save again to replace it.")
+            # Saving again now means: I have seen their version.
+            form.data = form.data.copy()
+            form.data["version"] = str(conflict.version)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _synonym_saved_message(synonym))
+            return redirect("curriculum:staff-synonym-list")
+    return render(request, "curriculum/staff/synonym_form.html", {
+        "form": form, "synonym": synonym, "conflict": conflict,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def synonym_delete(request, pk):
+    _require_synonym_editor(request.user)
+    synonym = get_object_or_404(SearchSynonym, pk=pk)
+    if request.method == "POST":
+        services.search_synonym_delete(synonym=synonym, by=request.user)
+        messages.success(request, f"Deleted. A search for “{synonym.term}” now finds only modules "
+                                  f"that use the word itself.")
+        return redirect("curriculum:staff-synonym-list")
+    return render(request, "curriculum/staff/synonym_confirm_delete.html", {"synonym": synonym})
