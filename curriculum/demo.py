@@ -24,6 +24,7 @@ from .models import (
     Programme,
     ProgrammeModule,
     PublicationStatus,
+    SearchSynonym,
     Season,
     StudyMode,
     Term,
@@ -350,6 +351,20 @@ COHORTS = [
 ]
 
 
+# Words applicants search with that the module pages spell out.
+SYNONYMS = [
+    ("a11y", "accessibility"),
+    ("ai", "artificial intelligence, machine learning"),
+    ("gdpr", "data protection, privacy"),
+    ("govtech", "digital government, public services"),
+    ("hci", "human computer interaction, user experience"),
+    ("ml", "machine learning"),
+    ("stats", "statistics"),
+    ("usability", "user experience"),
+    ("ux", "user experience"),
+]
+
+
 def _staff(password):
     staff_group = Group.objects.get(name=str(Role.STAFF))
     users = {}
@@ -411,6 +426,9 @@ def seed_demo_curriculum(*, password, stdout):
             first.snapshot = snapshot_of(module)
             first.save(update_fields=["snapshot"])
     refresh_search_vectors(Module.objects.filter(code__in=modules))
+    for term, expansion in SYNONYMS:
+        # Created once; a staff member's later change to a synonym is kept.
+        SearchSynonym.objects.get_or_create(term=term, defaults={"expansion": expansion})
 
     for spec in PROGRAMMES:
         programme, created = Programme.objects.get_or_create(slug=spec["slug"], defaults={

@@ -4,7 +4,8 @@ import pytest
 from django.apps import apps
 
 from curriculum import rules
-from curriculum.models import Cohort, Enrolment, Module, ModuleOffering, Programme
+from curriculum.models import Cohort, Enrolment, Module, ModuleOffering, Programme, SearchSynonym
+from curriculum.search import search_modules
 
 
 def seed():
@@ -37,3 +38,19 @@ def test_demo_curriculum_is_complete_consistent_and_idempotent():
         ModuleOffering.objects.filter(academic_year__slug="2026-27").count()
     assert Enrolment.objects.filter(student__email="student@example.org",
                                     cohort__slug="msc-public-technology-2026-27-full-time").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("query", "title"), [
+    ("privacy", "Privacy management"),
+    ("statistics", "Social science methods and statistical significance"),
+    ("design", "User experience design for public services"),
+    ("stats", "Social science methods and statistical significance"),
+    ("ux", "User experience design for public services"),
+])
+def test_the_search_hint_and_the_demo_synonyms_find_the_demo_modules(query, title):
+    seed()
+    seed()  # synonyms too are created once
+    found = [m.title for m in search_modules(Module.objects.published(), query)]
+    assert found and found[0] == title
+    assert SearchSynonym.objects.filter(term="ux", expansion="user experience").count() == 1
