@@ -4,10 +4,15 @@ from django.contrib.auth import get_user_model
 from accounts.roles import Role
 from curriculum.models import Cohort
 
-from .models import MAX_CHOICES, AllocationRun, Milestone, Partner, Proposal, ThesisRound
+from .models import AllocationRun, Milestone, Partner, Proposal, ThesisRound
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 5: "5th"}
+
+
+def ordinal(n):
+    """1st, 2nd, 3rd, 4th, … 11th, 12th, 13th, … 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 class Radios(forms.RadioSelect):
@@ -120,14 +125,15 @@ class StudentProposalForm(forms.ModelForm):
 
 
 class PreferencesForm(forms.Form):
-    """One select per choice, 1st to 5th: ordering without a mouse or script."""
+    """One select per project the student may rank, 1st to last: ordering without a mouse or script."""
 
     def __init__(self, *args, proposals, classmates, **kwargs):
         super().__init__(*args, **kwargs)
         options = [("", "No choice")] + [(str(p.pk), p.title) for p in proposals]
-        for n in range(1, MAX_CHOICES + 1):
+        self.choice_count = len(proposals)
+        for n in range(1, self.choice_count + 1):
             self.fields[f"choice_{n}"] = forms.CharField(
-                label=f"{ORDINALS[n]} choice", required=False,
+                label=f"{ordinal(n)} choice", required=False,
                 widget=forms.Select(choices=options, attrs={"data-choice": n}),
             )
         self.fields["teammates"] = forms.MultipleChoiceField(
@@ -138,6 +144,9 @@ class PreferencesForm(forms.Form):
                       "allocation puts you on the same project when it can without lowering anyone else's "
                       "choice or the overall result. It is not a promise.",
         )
+
+    def choice_fields(self):
+        return [self[f"choice_{n}"] for n in range(1, self.choice_count + 1)]
 
     def ranked_ids(self, data):
         """The chosen project ids in order, including any extra choice_N a tampered form sent."""

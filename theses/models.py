@@ -18,8 +18,6 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
-MAX_CHOICES = 5
-
 
 def private_storage():
     """Uploaded reports live outside MEDIA: only permission-checked views read them."""
@@ -215,14 +213,16 @@ class PreferenceList(models.Model):
 class Preference(models.Model):
     preference_list = models.ForeignKey(PreferenceList, on_delete=models.CASCADE, related_name="choices")
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="preferences")
-    rank = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(MAX_CHOICES)])
+    # As many ranks as the student has projects to rank: they are placed only on a
+    # project they ranked, so no cap is put on how many.
+    rank = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
 
     class Meta:
         ordering = ["preference_list", "rank"]
         constraints = [
             models.UniqueConstraint(fields=["preference_list", "rank"], name="preference_rank_once"),
             models.UniqueConstraint(fields=["preference_list", "proposal"], name="preference_project_once"),
-            models.CheckConstraint(condition=Q(rank__gte=1, rank__lte=MAX_CHOICES), name="preference_rank_1_to_5"),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="preference_rank_from_1"),
         ]
 
     def __str__(self):

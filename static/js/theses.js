@@ -1,22 +1,22 @@
 /* Thesis pages: small enhancements; every page works without them.
 
-   Ranking (/theses/my/preferences/): without JavaScript it is five selects,
-   "1st choice" to "5th choice". With it, each choice becomes a row that can be
+   Ranking (/theses/my/preferences/): without JavaScript it is one select per
+   open project, "1st choice" to the last. With it, each choice becomes a row that can be
    reordered three ways, all moving the whole row (its select goes with it):
    - drag it by its handle (SortableJS, mouse and touch),
    - focus the handle and press the up or down arrow key (Home/End: top/bottom),
    - the "Move up" / "Move down" buttons.
    After every move the rows are renumbered (label, select name and id, so the
-   form posts choice_1..choice_5 in the new order) and a polite live region
+   form posts choice_1..choice_N in the new order) and a polite live region
    says where the project went: "Civic data audit moved to 2nd of 5". The
    server checks the ranking as before; nothing here is trusted. */
 (function () {
   "use strict";
 
-  var ORDINALS = ["1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "10th"];
-
+  // As theses.forms.ordinal: 1st, 2nd, 3rd, 4th, … 11th, 12th, 13th, … 21st.
   function ordinal(n) {
-    return ORDINALS[n - 1] || n + "th";
+    var teens = n % 100 >= 10 && n % 100 <= 20;
+    return n + (teens ? "th" : ({1: "st", 2: "nd", 3: "rd"}[n % 10] || "th"));
   }
 
   function enhanceRanking(form) {

@@ -8,7 +8,6 @@ from django.utils import timezone
 from curriculum.models import Enrolment
 
 from ..models import (
-    MAX_CHOICES,
     Preference,
     PreferenceList,
     Proposal,
@@ -37,9 +36,10 @@ def rankable_proposals(*, cohort, student):
 def preferences_submit(*, student, cohort, proposal_ids: list, teammate_ids=(), by, now=None) -> PreferenceList:
     """Replace a student's ranking (best first) and teammate wishes for a cohort.
 
-    Refuses, with a message per problem: after the closing date, more than
-    five choices, the same project twice, a project that is unknown, closed or
-    not the student's to rank, a teammate outside the cohort. Side effects:
+    Any number of the projects they may rank can be ranked. Refuses, with a
+    message per problem: after the closing date, the same project twice, a
+    project that is unknown, closed or not the student's to rank, a teammate
+    outside the cohort. Side effects:
     the PreferenceList and its Preference rows; nothing changes on refusal.
     """
     _require(by.pk == student.pk)
@@ -58,8 +58,6 @@ def preferences_submit(*, student, cohort, proposal_ids: list, teammate_ids=(), 
             ids.append(int(raw))
         except (TypeError, ValueError):
             errors.append(f"“{raw}” is not a project on this list.")
-    if len(ids) > MAX_CHOICES:
-        errors.append(f"You can rank at most {MAX_CHOICES} projects; you chose {len(ids)}.")
     if len(set(ids)) != len(ids):
         errors.append("You chose the same project more than once. Choose each project once.")
     rankable = set(rankable_proposals(cohort=cohort, student=student).filter(pk__in=ids).values_list("pk", flat=True))

@@ -127,18 +127,6 @@ def student_in_round():
     return round_, student, other, projects
 
 
-def test_a_tampered_ranking_with_six_choices_is_refused_with_a_clear_error(client, student_in_round):
-    _, student, _, projects = student_in_round
-    client.force_login(student)
-    data = {f"choice_{n}": str(p.pk) for n, p in enumerate(projects, start=1)}
-    response = client.post(reverse("theses:preferences"), data)
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert "You can rank at most 5 projects; you chose 6." in body
-    assert "<title>Error:" in body
-    assert Preference.objects.count() == 0
-
-
 def test_the_same_project_twice_is_refused(client, student_in_round):
     _, student, _, projects = student_in_round
     client.force_login(student)

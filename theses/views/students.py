@@ -81,7 +81,7 @@ def preferences(request):
         "form": form, "proposals": proposals, "round": round_, "closed": closed,
         "saved": list(plist.choices.all()) if plist else [],
         "saved_teammates": list(plist.teammates.all()) if plist else [],
-        "choice_fields": [form[f"choice_{n}"] for n in range(1, 6)],
+        "choice_fields": form.choice_fields(),
     })
 
 
