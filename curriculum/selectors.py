@@ -177,6 +177,37 @@ def _page_number(raw):
         return 1
 
 
+def _catalogue_placements(programme_slug):
+    placements = ProgrammeModule.objects.filter(programme__status="published")
+    if programme_slug:
+        placements = placements.filter(programme__slug=programme_slug)
+    # Unordered: the model's ordering would join the modules again for nothing.
+    return placements.select_related("programme").order_by().only(
+        "module_id", "kind", "season", "year_of_study", "programme__title", "programme__slug"
+    )
+
+
+def _term_label(placements):
+    """The terms a module is taught in, in teaching order: "Autumn term", "Autumn and spring terms"."""
+    seasons = sorted({p.season for p in placements}, key=lambda s: SEASON_ORDER.get(s, 9))
+    names = [Season(s).label.removesuffix(" term") for s in seasons]
+    if not names:
+        return ""
+    if len(names) == 1:
+        return f"{names[0]} term"
+    return f"{', '.join(names[:-1])} and {names[-1].lower()} terms".capitalize()
+
+
+def _with_placement_labels(modules, programme_slug):
+    """Say on each module where it sits: its term(s) and, for a chosen programme,
+    whether it is core or optional there (from the prefetched placements)."""
+    for module in modules:
+        placements = module.catalogue_placements
+        module.catalogue_terms = _term_label(placements)
+        module.catalogue_placement = placements[0] if programme_slug and placements else None
+    return modules
+
+
 def _catalogue_page(filters, page_number):
     """One page of the catalogue. The total comes with the page's rows (COUNT(*)
     OVER ()), so a page costs one query, not a page query and a count; only a
@@ -184,9 +215,13 @@ def _catalogue_page(filters, page_number):
     results end."""
     query = clean_query(filters.get("q"))
     queryset = filter_modules(Module.objects.published(), filters)
+    programme_slug = filters.get("programme")
     queryset = (
         search_modules(queryset, query).defer("search_vector", "description", "pending")
-        .select_related("leader").prefetch_related("themes")
+        .select_related("leader").prefetch_related(
+            "themes",
+            Prefetch("placements", queryset=_catalogue_placements(programme_slug), to_attr="catalogue_placements"),
+        )
     )
     if not query:
         queryset = queryset.order_by("code")
@@ -195,7 +230,7 @@ def _catalogue_page(filters, page_number):
 
     def rows(page):
         start = (page - 1) * CATALOGUE_PAGE_SIZE
-        return list(counted[start:start + CATALOGUE_PAGE_SIZE])
+        return _with_placement_labels(list(counted[start:start + CATALOGUE_PAGE_SIZE]), programme_slug)
 
     modules = rows(number) if number >= 1 else []
     count = modules[0].total if modules else queryset.count()

@@ -303,3 +303,90 @@ def test_the_module_search_costs_the_same_queries_at_two_sizes(client):
         ModuleFactory.create_batch(n, title="Privacy thing")
         counts.append(_queries(client, reverse("curriculum:module-list") + "?q=privacy&level=7"))
     assert counts[0] == counts[1]
+
+
+# --- Where each module sits: terms, core or optional, theme links --------------------
+
+def _module_results(page):
+    return re.findall(r'<li class="module-result">(.*?)</li>', page)
+
+
+def test_each_module_shows_its_terms_and_its_theme_links_to_the_filtered_list(client):
+    theme = ThemeFactory(slug="research-methods", name="Research methods")
+    module = ModuleFactory(code="MPT7003", title="Methods")
+    module.themes.add(theme)
+    ProgrammeModuleFactory(module=module, season=Season.AUTUMN)
+    ProgrammeModuleFactory(module=module, season=Season.SPRING, kind="optional")
+    ProgrammeModuleFactory(module=module, season=Season.SUMMER, programme=ProgrammeFactory(draft=True))
+
+    page = text_of(client.get("/modules/"))
+
+    assert "MPT7003 · 15 credits · Level 7 · Autumn and spring terms · Led by" in page
+    assert ('<a class="theme-tag" href="/modules/?theme=research-methods">Research methods'
+            '<span class="visually-hidden"> (every module on this theme)</span></a>') in page
+    # Without a chosen programme, core or optional depends on the programme: not said.
+    assert 'class="module-placement"' not in page
+
+
+def test_a_programme_filter_narrows_to_its_modules_and_says_core_or_optional(client):
+    msc = ProgrammeFactory(slug="msc", title="MSc Public Technology")
+    pgcert = ProgrammeFactory(slug="pgcert", title="PGCert Public Technology")
+    core = ModuleFactory(code="MPT7001", title="Institutions")
+    optional = ModuleFactory(code="MPT7002", title="Open data")
+    ModuleFactory(code="MPT7009", title="Only elsewhere")
+    ProgrammeModuleFactory(programme=msc, module=core, kind="core", season=Season.AUTUMN)
+    ProgrammeModuleFactory(programme=msc, module=optional, kind="optional", season=Season.SPRING, year_of_study=2)
+    ProgrammeModuleFactory(programme=pgcert, module=core, kind="optional", season=Season.SUMMER)
+
+    page = text_of(client.get("/modules/", {"programme": "msc"}))
+
+    assert "2 modules" in page and "Only elsewhere" not in page
+    results = _module_results(page)
+    assert len(results) == 2
+    assert "MPT7001 · 15 credits · Level 7 · Autumn term ·" in results[0]
+    assert '<strong class="status status-changes">Core</strong> in MSc Public Technology</p>' in results[0]
+    assert "MPT7002 · 15 credits · Level 7 · Spring term ·" in results[1]
+    assert ('<strong class="status status-muted">Optional</strong> in MSc Public Technology, '
+            "year 2 of study</p>") in results[1]
+
+
+def test_a_theme_link_opens_the_list_of_that_theme(client):
+    theme = ThemeFactory(slug="design", name="Design")
+    ModuleFactory(title="Design module").themes.add(theme)
+    ModuleFactory(title="Other module")
+    page = text_of(client.get("/modules/?theme=design"))
+    assert "1 module" in page and "Design module" in page and "Other module" not in page
+
+
+@pytest.mark.parametrize("programme_filter", [False, True])
+def test_the_catalogue_costs_the_same_queries_at_two_sizes_and_says_where_each_module_sits(
+    client, programme_filter
+):
+    programme = ProgrammeFactory(slug="msc", title="MSc Public Technology")
+    url = reverse("curriculum:module-list") + ("?programme=msc" if programme_filter else "")
+    counts = []
+    for n in (1, 4):
+        for i in range(n):
+            module = ModuleFactory()
+            module.themes.add(ThemeFactory())
+            ProgrammeModuleFactory(programme=programme, module=module, season=Season.SPRING,
+                                   kind="optional" if i % 2 else "core")
+            ProgrammeModuleFactory(module=module, season=Season.AUTUMN)
+        catalogue_cache.bump_generation()
+        with CaptureQueriesContext(connection) as queries:
+            page = text_of(client.get(url))
+        counts.append(len(queries))
+        results = _module_results(page)
+        placements = ProgrammeModule.objects.filter(programme=programme).select_related("module")
+        assert len(results) == Module.objects.count() == placements.count()
+        for placement in placements.order_by("module__code"):
+            row = next(r for r in results if f"{placement.module.code} ·" in r)
+            assert placement.module.title in row
+            assert '<a class="theme-tag" href="/modules/?theme=' in row
+            if programme_filter:
+                assert " · Spring term · " in row
+                assert f">{placement.get_kind_display()}</strong> in MSc Public Technology</p>" in row
+            else:
+                assert " · Autumn and spring terms · " in row
+                assert 'class="module-placement"' not in row
+    assert counts[0] == counts[1]
