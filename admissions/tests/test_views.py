@@ -598,7 +598,7 @@ def test_home_and_programme_panels_show_the_next_deadline():
 
     request.user = UserFactory()
     html = render_slot("home", request)
-    assert intake.title in html and "Apply now" in html
+    assert intake.title in html and "Start your application" in html
 
 
 def test_uploads_still_check_the_csrf_token():
