@@ -1,6 +1,8 @@
-"""A visitor finds a module by searching and follows its prerequisites; a member
-of staff edits a module as a draft, previews it, publishes it and sees the change
-in its history."""
+"""A visitor finds a module by searching and follows its prerequisites; a visitor
+on a phone finds modules by the hint's words and by abbreviations, sees what is
+core or optional in a programme and follows a theme; a member of staff edits a
+module as a draft, previews it, publishes it and sees the change in its history,
+and adds a search synonym that the next search uses."""
 
 import importlib
 import io
@@ -95,4 +97,80 @@ def test_staff_edit_a_summary_as_a_draft_preview_publish_and_see_the_history(
     expect(page.locator(".diff-list")).not_to_contain_text("Description")
     expect(page.locator(".diff-list ins").first).to_contain_text("petitions")
     expect(page.locator("table")).to_contain_text("Published")
+    axe_check(page)
+
+
+def _results(page):
+    return page.locator(".module-result h3")
+
+
+def test_on_a_phone_a_visitor_searches_by_word_and_abbreviation_filters_by_programme_and_follows_a_theme(
+    page, live_server, axe_check, demo_catalogue, tmp_path
+):
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(live_server.url + "/modules/")
+    axe_check(page)
+
+    page.get_by_label("Search modules").fill("statistics")
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"/modules/\?q=statistics"))
+    expect(page.locator("#results-title")).to_have_text("1 module matching “statistics”")
+    expect(_results(page)).to_have_text(["Social science methods and statistical significance"])
+    axe_check(page)
+
+    page.get_by_label("Search modules").fill("ux")
+    page.get_by_role("button", name="Search").click()
+    expect(_results(page).first).to_have_text("User experience design for public services")
+    axe_check(page)
+    assert page.evaluate("document.documentElement.scrollWidth") == 360
+    page.screenshot(path=tmp_path / "search-ux-360.png", full_page=True)
+
+    page.get_by_role("link", name="Clear search and filters").click()
+    page.get_by_text("Filters", exact=True).click()
+    page.get_by_label("Programme").select_option(label="MSc Public Technology")
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"programme=msc-public-technology"))
+    expect(page.locator("#results-title")).to_have_text("10 modules")
+    open_data = page.locator(".module-result").filter(has_text="Open data and civic technology")
+    expect(open_data.locator(".module-placement")).to_have_text("Optional in MSc Public Technology")
+    expect(open_data.locator(".module-meta")).to_contain_text("Spring term")
+    privacy = page.locator(".module-result").filter(has_text="Privacy management")
+    expect(privacy.locator(".module-placement")).to_have_text("Core in MSc Public Technology")
+    axe_check(page)
+    assert page.evaluate("document.documentElement.scrollWidth") == 360
+    page.screenshot(path=tmp_path / "programme-filter-360.png", full_page=True)
+
+    privacy.get_by_role("link", name="Privacy and ethics").click()
+    expect(page).to_have_url(re.compile(r"/modules/\?theme=privacy-and-ethics$"))
+    expect(page.get_by_label("Theme")).to_have_value("privacy-and-ethics")
+    expect(_results(page)).to_have_text(["Privacy management"])
+    axe_check(page)
+
+
+def test_staff_add_a_search_synonym_and_the_next_search_uses_it(page, live_server, axe_check, demo_catalogue):
+    log_in(page, live_server, "staff@example.org", PASSWORD)
+    page.goto(live_server.url + "/modules/?q=civic+hacking")
+    expect(page.locator("#results-title")).to_have_text("No modules found")
+
+    page.goto(live_server.url + "/staff/modules/")
+    page.get_by_role("link", name="Search synonyms").click()
+    expect(page.locator("h1")).to_have_text("Search synonyms")
+    expect(page.locator("table")).to_contain_text("user experience")
+    axe_check(page)
+
+    page.get_by_role("link", name="Add a synonym").click()
+    axe_check(page)
+    page.get_by_role("button", name="Save synonym").click()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page.locator(".error-summary")).to_contain_text("Enter the word people search for, for example ux")
+    axe_check(page)
+    page.get_by_label("Term").fill("hacking")
+    page.get_by_label("Stands for").fill("civic technology, open data")
+    page.get_by_role("button", name="Save synonym").click()
+    expect(page.locator(".alert-success")).to_contain_text(
+        "A search for “hacking” now also finds civic technology, open data."
+    )
+
+    page.goto(live_server.url + "/modules/?q=civic+hacking")
+    expect(_results(page).first).to_have_text("Open data and civic technology")
     axe_check(page)
