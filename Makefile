@@ -24,21 +24,22 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# Migrates, loads the demo data, then serves it with a Celery worker and beat
+# beside the site, on a broker and a cache kept in files under .run/ (no
+# services needed); mailed links point at this port. Ctrl-C stops all of it.
 run: install
-	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
-	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
-	@echo "Serving http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=1 MPT_DEV_BROKER=filesystem $(BIN)/python manage.py rundemo 127.0.0.1:$(PORT)
 
-# Tests that start real Celery workers and SMTP servers (marked `broker`) run
-# after the rest, one at a time: they are reliable that way and not beside
-# another process's workers.
+# Tests that start real Celery workers and SMTP servers (marked `broker`), and
+# the one that starts `make run`'s own set-up (marked `demo`), run after the
+# rest, one at a time: they are reliable that way and not beside another
+# process's workers.
 # Both first find (or install) the browser the browser tests drive, and stop
 # with one line saying what to install if there is none.
 test: install-dev
 	$(BIN)/python scripts/ensure_browser.py
-	$(BIN)/pytest -n $(TEST_WORKERS) -m "not broker" $(PYTEST_ARGS)
-	$(BIN)/pytest -m broker $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not broker and not demo" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "broker or demo" $(PYTEST_ARGS)
 
 e2e: install-dev
 	$(BIN)/python scripts/ensure_browser.py

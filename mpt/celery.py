@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mpt.settings")
 
@@ -20,6 +21,13 @@ def heartbeat():
     from django.utils import timezone
 
     cache.set(HEARTBEAT_KEY, timezone.now().isoformat(), timeout=None)
+
+
+@worker_ready.connect
+def _report_at_start(**kwargs):
+    # Beat's first heartbeat comes one interval after it starts; a worker that
+    # has just started is alive now, so /healthz need not call it silent till then.
+    heartbeat()
 
 
 @app.task(name="mpt.celery.ping")

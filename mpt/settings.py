@@ -3,7 +3,8 @@
 Every variable is listed in `.env.example`. The defaults are safe: DEBUG is off
 unless DJANGO_DEBUG says otherwise, and with DEBUG off a SECRET_KEY is required.
 With no DATABASE_URL the site runs on a SQLite file; with no CELERY_BROKER_URL
-tasks run eagerly in the request (development only).
+tasks run eagerly in the request (development only), unless MPT_DEV_BROKER
+asks for the broker in files that `make run` uses.
 """
 
 from pathlib import Path
@@ -111,6 +112,22 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", d
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+# Development without services (`make run` sets MPT_DEV_BROKER=filesystem):
+# with no CELERY_BROKER_URL, the web process and the worker with beat that
+# `manage.py rundemo` starts beside it pass tasks through files under
+# MPT_RUN_DIR, and share a cache kept there (the worker's heartbeat, the page
+# cache), so the scheduled jobs run as in production. A real broker always wins.
+MPT_DEV_BROKER = env("MPT_DEV_BROKER", default="")
+MPT_RUN_DIR = Path(env("MPT_RUN_DIR", default=str(BASE_DIR / ".run")))
+DEV_BROKER_IN_FILES = bool(MPT_DEV_BROKER) and not CELERY_BROKER_URL
+if DEV_BROKER_IN_FILES:
+    if MPT_DEV_BROKER != "filesystem" or not DEBUG:
+        raise ImproperlyConfigured(
+            f"MPT_DEV_BROKER={MPT_DEV_BROKER} is not a development broker: the one there is, "
+            "MPT_DEV_BROKER=filesystem, needs DJANGO_DEBUG=1. In production set CELERY_BROKER_URL."
+        )
+    # A host name only so that kombu does not warn, on every connection, that there is none.
+    CELERY_BROKER_URL = "filesystem://localhost/"
 # The cache (page cache, worker heartbeat, rate limits) lives in Redis when
 # there is one; the broker's Redis is used unless REDIS_URL names another.
 REDIS_URL = env(
@@ -121,6 +138,15 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("MPT_CACHE_PREFIX", default="mpt"),
+        }
+    }
+elif DEV_BROKER_IN_FILES:
+    # Files, not memory: the heartbeat the worker writes must be read by the web process.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(MPT_RUN_DIR / "cache"),
             "KEY_PREFIX": env("MPT_CACHE_PREFIX", default="mpt"),
         }
     }
@@ -184,7 +210,13 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 # Every mail, Django's own included, goes through the outbox (notifications):
 # a row first, delivered by a Celery task through the transport EMAIL_URL names.
-MPT_DELIVERY_EMAIL_BACKEND = env("MPT_DELIVERY_EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
+# With no EMAIL_URL, one line per mail on the console saying where to read it
+# (notifications/console.py); EMAIL_URL=consolemail:// prints whole messages.
+MPT_DELIVERY_EMAIL_BACKEND = env(
+    "MPT_DELIVERY_EMAIL_BACKEND",
+    default=EMAIL_CONFIG["EMAIL_BACKEND"] if env("EMAIL_URL", default="")
+    else "notifications.console.ConsoleLineBackend",
+)
 EMAIL_BACKEND = "notifications.backends.OutboxBackend"
 # Message-IDs are <hash-of-idempotency-key@this domain>.
 MPT_MESSAGE_ID_DOMAIN = env("MPT_MESSAGE_ID_DOMAIN", default="mpt.invalid")
@@ -204,7 +236,10 @@ FORM_RENDERER = "mpt.forms.FormRenderer"
 MESSAGE_TAGS = {40: "danger"}
 
 # Celery: the broker is Redis in production; with none set, tasks run eagerly.
-CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
+# No task of the site reads a result, so the development broker stores none.
+CELERY_RESULT_BACKEND = env(
+    "CELERY_RESULT_BACKEND", default=None if DEV_BROKER_IN_FILES else (CELERY_BROKER_URL or None)
+)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="mpt")
@@ -221,6 +256,18 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5, "socket_connect_timeout": 2,
 }
+if DEV_BROKER_IN_FILES:
+    # kombu's filesystem transport: one folder of message files that both
+    # processes write and the worker reads (`manage.py rundemo` creates it).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(MPT_RUN_DIR / "broker" / "messages"),
+        "data_folder_out": str(MPT_RUN_DIR / "broker" / "messages"),
+        "control_folder": str(MPT_RUN_DIR / "broker" / "control"),
+        "polling_interval": 0.5,
+    }
+    CELERY_BEAT_SCHEDULE_FILENAME = str(MPT_RUN_DIR / "beat-schedule")
+    # The worker's console is the demo's console: mail lines print as they are, not as log warnings.
+    CELERY_WORKER_REDIRECT_STDOUTS = False
 # One schedule for every periodic job (Celery beat).
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "mpt.celery.heartbeat", "schedule": 60.0},

@@ -3,6 +3,8 @@ staff area's front page (each app adds its panel to the "staff_home" slot).
 
 The front page is the catalogue's (curriculum.views.home)."""
 
+import os
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -57,12 +59,23 @@ def _check_database():
 def _check_broker():
     if not settings.CELERY_BROKER_URL:
         return {"ok": True, "mode": "eager"}
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        return _check_broker_folder()
     try:
         with celery_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
     except Exception as exc:
         return {"ok": False, "error": exc.__class__.__name__}
     return {"ok": True}
+
+
+def _check_broker_folder():
+    # kombu's filesystem transport "connects" whatever the disk holds; what can
+    # fail is the folder that both processes write the tasks to.
+    folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("data_folder_out", "")
+    if not (os.path.isdir(folder) and os.access(folder, os.W_OK)):
+        return {"ok": False, "error": f"the broker folder {folder} is missing or not writable"}
+    return {"ok": True, "mode": "filesystem"}
 
 
 def worker_heartbeat_age():

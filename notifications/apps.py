@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from django.apps import AppConfig
 
 
@@ -19,6 +21,27 @@ class NotificationsConfig(AppConfig):
         # Whatever saves or deletes a template (editor, reset, admin), the cache follows on commit.
         post_save.connect(template_cache.template_saved, sender=EmailTemplate, dispatch_uid="notif-template-saved")
         post_delete.connect(template_cache.template_deleted, sender=EmailTemplate, dispatch_uid="notif-template-gone")
+
+    @contextmanager
+    def seeding_demo(self, *, stdout):
+        """Around every app's demo data: no console line per demo mail, one line for them all."""
+        from django.conf import settings
+        from django.urls import reverse
+
+        from .console import console_lines_held
+        from .models import OutboundEmail
+
+        before = OutboundEmail.objects.count()
+        with console_lines_held():
+            yield
+        queued = OutboundEmail.objects.count() - before
+        outbox = settings.SITE_URL + reverse("notifications:outbox")
+        mine = settings.SITE_URL + reverse("my_emails:email-list")
+        if queued:
+            stdout.write(f"Queued {queued} demo mails: read them at {outbox} (as staff) "
+                         f"or at {mine} (logged in as their recipient)")
+        else:
+            stdout.write(f"No new demo mail: the outbox already holds it, at {outbox}")
 
     def seed_demo(self, *, password, stdout):
         from .demo import seed_demo_outbox

@@ -4,6 +4,7 @@ Staged decision mails come from the admissions demo, through the real decisions.
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -44,7 +45,7 @@ def seed_demo_outbox(*, stdout):
             context={
                 **global_context(),
                 "name": user.get_short_name(),
-                "link": f"https://mpt.example.ac.uk/accounts/verify/demo-{user.pk}/",
+                "link": f"{settings.SITE_URL}/accounts/verify/demo-{user.pk}/",
             },
             purpose=verification,
         )
@@ -59,7 +60,7 @@ def seed_demo_outbox(*, stdout):
     bounce = Rendered(
         subject="Reference request for Sam Lee",
         body_text="Dear Dr Moreau,\n\nSam Lee has named you as a referee. Please write your reference here:\n\n"
-        "https://mpt.example.ac.uk/references/demo/\n",
+        f"{settings.SITE_URL}/references/demo/\n",
         body_html="",
     )
     created += _store(
