@@ -16,7 +16,10 @@ HEARTBEAT_KEY = "mpt:worker-heartbeat"
 
 @app.task(name="mpt.celery.heartbeat", ignore_result=True)
 def heartbeat():
-    """Record that a worker is alive; /healthz and the outbox page read it."""
+    """Record that a worker is alive; /healthz and the outbox page read it.
+
+    With the cache unreachable the write is lost and the worker looks silent:
+    /healthz then also names the cache, so the operator sees why."""
     from django.core.cache import cache
     from django.utils import timezone
 

@@ -134,11 +134,20 @@ REDIS_URL = env(
     "REDIS_URL", default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else ""
 )
 if REDIS_URL:
+    # Everything cached can be lost: with Redis unreachable the cache answers
+    # "miss" and pages are built uncached (mpt/cache.py). Short timeouts keep a
+    # dead Redis to milliseconds per request; after a failure a process skips
+    # Redis for MPT_CACHE_RETRY_AFTER seconds.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "mpt.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("MPT_CACHE_PREFIX", default="mpt"),
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("MPT_CACHE_CONNECT_TIMEOUT", default=0.25),
+                "socket_timeout": env.float("MPT_CACHE_TIMEOUT", default=0.5),
+                "retry_after": env.float("MPT_CACHE_RETRY_AFTER", default=2.0),
+            },
         }
     }
 elif DEV_BROKER_IN_FILES:
@@ -224,8 +233,19 @@ MPT_MESSAGE_ID_DOMAIN = env("MPT_MESSAGE_ID_DOMAIN", default="mpt.invalid")
 MPT_OUTBOX_MAX_ATTEMPTS = env.int("MPT_OUTBOX_MAX_ATTEMPTS", default=8)
 MPT_OUTBOX_RETRY_BASE_SECONDS = env.int("MPT_OUTBOX_RETRY_BASE_SECONDS", default=30)
 MPT_OUTBOX_RETRY_MAX_SECONDS = env.int("MPT_OUTBOX_RETRY_MAX_SECONDS", default=3600)
-# The sweeper requeues mail "sending" for longer than this (a killed worker).
-MPT_OUTBOX_STUCK_AFTER = env.int("MPT_OUTBOX_STUCK_AFTER", default=600)
+# The sweeper requeues mail "sending" for longer than this whose worker is
+# gone. On PostgreSQL a live worker holds its mail's row lock for the whole
+# SMTP conversation, so only a dead worker's mail is ever requeued, however
+# slow the server; the age only covers the instant between claim and lock.
+# (SQLite has no row locks: there the age alone decides.)
+MPT_OUTBOX_STUCK_AFTER = env.int("MPT_OUTBOX_STUCK_AFTER", default=60)
+# How often beat runs the sweeper, and how often a worker reports that it is
+# alive; /healthz and the outbox page call a worker gone after WORKER_SILENT_AFTER.
+MPT_OUTBOX_SWEEP_SECONDS = env.float("MPT_OUTBOX_SWEEP_SECONDS", default=30.0)
+# The sweeper leaves mail queued less than this long to its own on-commit dispatch.
+MPT_OUTBOX_DISPATCH_GRACE = env.int("MPT_OUTBOX_DISPATCH_GRACE", default=30)
+MPT_HEARTBEAT_SECONDS = env.float("MPT_HEARTBEAT_SECONDS", default=30.0)
+MPT_WORKER_SILENT_AFTER = env.int("MPT_WORKER_SILENT_AFTER", default=100)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@example.org>")
 SERVER_EMAIL = env("DJANGO_SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=20)
@@ -255,6 +275,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # stalling the request for several: the outbox sweeper sends what was missed.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5, "socket_connect_timeout": 2,
+    # Redis hands an unacknowledged task (its worker killed) to another worker
+    # after this long. A killed worker's mail is recovered by the sweeper long
+    # before; the timeout must outlast the longest retry countdown, or Redis
+    # would hand a waiting retry out again and again.
+    "visibility_timeout": MPT_OUTBOX_RETRY_MAX_SECONDS + 600,
 }
 if DEV_BROKER_IN_FILES:
     # kombu's filesystem transport: one folder of message files that both
@@ -270,8 +295,8 @@ if DEV_BROKER_IN_FILES:
     CELERY_WORKER_REDIRECT_STDOUTS = False
 # One schedule for every periodic job (Celery beat).
 CELERY_BEAT_SCHEDULE = {
-    "worker-heartbeat": {"task": "mpt.celery.heartbeat", "schedule": 60.0},
-    "outbox-sweep": {"task": "notifications.sweep_outbox", "schedule": 30.0},
+    "worker-heartbeat": {"task": "mpt.celery.heartbeat", "schedule": MPT_HEARTBEAT_SECONDS},
+    "outbox-sweep": {"task": "notifications.sweep_outbox", "schedule": MPT_OUTBOX_SWEEP_SECONDS},
     "reminders": {"task": "notifications.send_reminders", "schedule": 300.0},
     # Guest lectures whose session has ended become "delivered"; the thank-you follows by reminder.
     "lecturers-mark-delivered": {"task": "lecturers.mark_delivered", "schedule": 900.0},

@@ -3,11 +3,13 @@ staff area's front page (each app adds its panel to the "staff_home" slot).
 
 The front page is the catalogue's (curriculum.views.home)."""
 
+import logging
 import os
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
@@ -23,8 +25,12 @@ from accounts import permissions
 from .celery import HEARTBEAT_KEY
 from .celery import app as celery_app
 
-# A worker that has not reported for this long is treated as gone.
-HEARTBEAT_STALE_AFTER_SECONDS = 300
+logger = logging.getLogger(__name__)
+
+
+def worker_silent_after():
+    """Seconds without a heartbeat after which the worker counts as gone (a few missed beats)."""
+    return settings.MPT_WORKER_SILENT_AFTER
 
 
 @require_safe
@@ -79,30 +85,69 @@ def _check_broker_folder():
 
 
 def worker_heartbeat_age():
-    """Seconds since a Celery worker last reported, or None if none ever has."""
-    raw = cache.get(HEARTBEAT_KEY)
-    seen = parse_datetime(raw) if raw else None
+    """Seconds since a Celery worker last reported, or None if none has (or the cache cannot say)."""
+    try:
+        raw = cache.get(HEARTBEAT_KEY)
+    except Exception:  # any cache backend: the staff pages that ask must still render
+        logger.warning("could not read the worker heartbeat from the cache", exc_info=True)
+        return None
+    seen = parse_datetime(raw) if isinstance(raw, str) else None
     if seen is None:
         return None
     return (timezone.now() - seen).total_seconds()
 
 
-def _check_worker():
+def _redis_client():
+    """The cache's own Redis client, or None when the cache is not Redis."""
+    backend = caches["default"]
+    return backend._cache.get_client(write=True) if isinstance(backend, RedisCache) else None
+
+
+def _check_cache():
+    # The Redis client itself, not the cache API: that fails open and would hide the outage.
+    client = _redis_client()
+    if client is None:
+        return {"ok": True, "mode": "local"}
+    try:
+        client.ping()
+    except Exception as exc:
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": True}
+
+
+def cache_reachable():
+    """False when the cache is Redis and Redis does not answer (the fail-open cache would hide it)."""
+    return _guarded(_check_cache)["ok"]
+
+
+def _check_worker(cache_check):
     if not settings.CELERY_BROKER_URL:
         return {"ok": True, "mode": "eager"}
+    if not cache_check["ok"]:
+        return {"ok": False, "error": "unknown: the heartbeat is kept in the cache, which is down"}
     age = worker_heartbeat_age()
     if age is None:
         return {"ok": False, "error": "no worker has reported"}
-    return {"ok": age < HEARTBEAT_STALE_AFTER_SECONDS, "last_seen_seconds": round(age)}
+    return {"ok": age < worker_silent_after(), "last_seen_seconds": round(age)}
+
+
+def _guarded(check, *args):
+    """A check that raised is a failed check, never a 500 from the health page."""
+    try:
+        return check(*args)
+    except Exception as exc:
+        return {"ok": False, "error": exc.__class__.__name__}
 
 
 @never_cache
 @require_safe
 def healthz(request):
+    cache_check = _guarded(_check_cache)
     checks = {
-        "database": _check_database(),
-        "broker": _check_broker(),
-        "worker": _check_worker(),
+        "database": _guarded(_check_database),
+        "cache": cache_check,
+        "broker": _guarded(_check_broker),
+        "worker": _guarded(_check_worker, cache_check),
     }
     healthy = all(check["ok"] for check in checks.values())
     return JsonResponse(

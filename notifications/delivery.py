@@ -3,7 +3,10 @@
 At-least-once with a stable Message-ID: a worker killed after the SMTP server
 accepted a mail but before the row says "sent" leaves it in "sending"; the
 sweeper queues it again and the resend carries the same Message-ID, so a
-receiving system (and a person) can tell it is the same mail.
+receiving system (and a person) can tell it is the same mail. That instant
+(the server's "accepted" to our COMMIT, before QUIT) is the only way a mail
+goes twice: a worker that is alive, however slow its server, keeps its row
+locked and the sweeper leaves it alone.
 """
 
 import base64
@@ -133,27 +136,61 @@ def _text(value):
     return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
 
 
+def holds_row_locks():
+    """Can a worker hold its mail's row lock while it talks to the server? (PostgreSQL, not SQLite.)"""
+    return connection.features.has_select_for_update_skip_locked
+
+
 def email_deliver(*, email_id) -> Outcome:
     """Send one queued mail if it is due and nobody else is sending it.
 
+    On PostgreSQL the worker holds the row's lock from just after the claim
+    until the outcome is committed; the lock goes with the worker's database
+    connection, so the sweeper (which skips locked rows) can take back only a
+    mail whose worker has died, never one whose server is merely slow.
+
     Side effects: the row goes to sent; or back to queued with a later
-    send-after and a re-dispatched task (temporary failure); or to failed with
-    the server's answer (permanent failure, or attempts used up).
+    send-after and a retry task dispatched on commit (temporary failure); or
+    to failed with the server's answer (permanent failure, or attempts used up).
     """
     now = timezone.now()
     email = claim(email_id, now)
     if email is None:
         return Outcome("skipped")
+    conn = get_connection(delivery_backend(), fail_silently=False)
     try:
-        with get_connection(delivery_backend(), fail_silently=False) as conn:
-            build_message(email, conn).send()
-    except Exception as error:
-        permanent, answer = classify(error)
-        return _record_failure(email, permanent=permanent, answer=answer)
-    OutboundEmail.objects.filter(
-        pk=email.pk, claimed_at=email.claimed_at, state__in=[State.SENDING, State.QUEUED]
-    ).update(state=State.SENT, sent_at=timezone.now(), last_error="", send_after=None)
-    return Outcome("sent")
+        with transaction.atomic():
+            if holds_row_locks() and not _hold(email):
+                return Outcome("skipped")  # the sweeper took it back: another worker sends it
+            try:
+                # Opened here, so send() leaves it open and "sent" is committed before QUIT:
+                # the less time between the server's "accepted" and our record, the better.
+                conn.open()
+                build_message(email, conn).send()
+            except Exception as error:
+                permanent, answer = classify(error)
+                return _record_failure(email, permanent=permanent, answer=answer)
+            OutboundEmail.objects.filter(
+                pk=email.pk, claimed_at=email.claimed_at, state__in=[State.SENDING, State.QUEUED]
+            ).update(state=State.SENT, sent_at=timezone.now(), last_error="", send_after=None)
+            return Outcome("sent")
+    finally:
+        _close(conn)
+
+
+def _hold(email):
+    """Lock this worker's claimed row for the rest of its delivery; False if it is no longer ours."""
+    mine = OutboundEmail.objects.select_for_update(skip_locked=True).filter(
+        pk=email.pk, state=State.SENDING, claimed_at=email.claimed_at
+    )
+    return bool(list(mine.values_list("pk", flat=True)))
+
+
+def _close(conn):
+    try:
+        conn.close()
+    except Exception:  # the outcome is recorded; a failed QUIT changes nothing
+        logger.info("closing the mail connection failed", exc_info=True)
 
 
 def _record_failure(email, *, permanent, answer):
@@ -172,37 +209,50 @@ def _record_failure(email, *, permanent, answer):
         updated_at=now,
     )
     if not delivers_in_process():
-        from .tasks import deliver_email
-
-        try:
-            deliver_email.apply_async((email.pk,), countdown=delay, retry=False)
-        except Exception:
-            OutboundEmail.objects.filter(pk=email.pk).update(dispatched_at=None)
+        # After commit: a retry task that ran first would find the row still "sending".
+        transaction.on_commit(lambda: _dispatch_retry(email.pk, delay))
     return Outcome("retry", retry_in=delay, error=answer)
+
+
+def _dispatch_retry(pk, delay):
+    from .tasks import deliver_email
+
+    try:
+        deliver_email.apply_async((pk,), countdown=delay, retry=False)
+    except Exception:  # broker down: the sweeper dispatches it when it is due
+        OutboundEmail.objects.filter(pk=pk).update(dispatched_at=None)
 
 
 def outbox_sweep(*, now=None, limit=1000) -> dict:
     """The periodic job: requeue mail stuck in sending, dispatch due mail nobody dispatched.
 
-    "Stuck" is older than MPT_OUTBOX_STUCK_AFTER seconds (a worker killed
-    mid-send). "Nobody dispatched" covers scheduled mail coming due, a broker
-    outage at queue time, and a task lost with its worker.
+    "Stuck" is claimed more than MPT_OUTBOX_STUCK_AFTER seconds ago and, on
+    PostgreSQL, no longer locked by a worker (its worker died: the lock went
+    with its connection). "Nobody dispatched" covers scheduled mail coming
+    due, a broker outage at queue time or at a retry, and a task lost with
+    its worker.
+
+    Side effects: stuck rows go back to queued (their last error says why);
+    due rows get dispatched_at and a delivery task each.
     """
     from .services import dispatch
 
     now = now or timezone.now()
-    stuck_after = timedelta(seconds=_setting("MPT_OUTBOX_STUCK_AFTER", 600))
+    stuck_after = timedelta(seconds=_setting("MPT_OUTBOX_STUCK_AFTER", 60))
     grace = timedelta(seconds=_setting("MPT_OUTBOX_DISPATCH_GRACE", 30))
     redispatch_after = timedelta(seconds=_setting("MPT_OUTBOX_REDISPATCH_AFTER", 600))
     stuck = OutboundEmail.objects.filter(state=State.SENDING, claimed_at__lt=now - stuck_after)
-    stuck_ids = list(stuck.values_list("pk", flat=True)[:limit])
-    requeued = stuck.filter(pk__in=stuck_ids).update(
-        state=State.QUEUED,
-        dispatched_at=None,
-        send_after=None,
-        last_error="Requeued: the worker sending it stopped before reporting back.",
-        updated_at=now,
-    )
+    with transaction.atomic():
+        if holds_row_locks():
+            stuck = stuck.select_for_update(skip_locked=True)
+        stuck_ids = list(stuck.values_list("pk", flat=True)[:limit])
+        requeued = OutboundEmail.objects.filter(pk__in=stuck_ids).update(
+            state=State.QUEUED,
+            dispatched_at=None,
+            send_after=None,
+            last_error="Requeued: the worker sending it stopped before reporting back.",
+            updated_at=now,
+        )
     ids = list(
         OutboundEmail.objects.due(now)
         .filter(

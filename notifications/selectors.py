@@ -15,7 +15,6 @@ from .registry import all_purposes, get_purpose
 
 State = OutboundEmail.State
 QUEUED_TOO_LONG = timedelta(minutes=10)
-WORKER_SILENT_AFTER = timedelta(minutes=5)
 
 
 def purpose_label(key):
@@ -52,11 +51,15 @@ class OutboxHealth:
     oldest_queued_minutes: int | None
     worker_age_seconds: float | None
     worker_checked: bool
+    # settings.MPT_WORKER_SILENT_AFTER: heartbeats come every MPT_HEARTBEAT_SECONDS.
+    worker_silent_after: float = 100
+    # The heartbeat lives in the cache: with it down, nobody can tell.
+    cache_down: bool = False
 
     @property
     def worker_silent(self):
         return self.worker_checked and (
-            self.worker_age_seconds is None or self.worker_age_seconds > WORKER_SILENT_AFTER.total_seconds()
+            self.cache_down or self.worker_age_seconds is None or self.worker_age_seconds > self.worker_silent_after
         )
 
     @property
@@ -65,8 +68,8 @@ class OutboxHealth:
 
 
 def outbox_health(now=None):
-    """Queued mail older than ten minutes, and whether a worker reported in the last five."""
-    from mpt.views import worker_heartbeat_age
+    """Queued mail older than ten minutes, and whether a worker reported lately (MPT_WORKER_SILENT_AFTER)."""
+    from mpt.views import cache_reachable, worker_heartbeat_age
 
     now = now or timezone.now()
     stale = OutboundEmail.objects.due(now).filter(queued_at__lt=now - QUEUED_TOO_LONG)
@@ -79,6 +82,8 @@ def outbox_health(now=None):
         oldest_queued_minutes=int((now - oldest).total_seconds() // 60) if oldest else None,
         worker_age_seconds=worker_heartbeat_age() if checked else None,
         worker_checked=checked,
+        worker_silent_after=settings.MPT_WORKER_SILENT_AFTER,
+        cache_down=checked and not cache_reachable(),
     )
 
 

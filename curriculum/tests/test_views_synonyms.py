@@ -55,7 +55,9 @@ def test_staff_add_a_synonym_and_the_cached_search_finds_it_at_once(staff):
     assert SearchSynonym.objects.get().updated_by == staff.user
     listing = text_of(staff.get(LIST))
     assert "Saved. A search for “ux” now also finds user experience, usability." in listing
-    assert "<td class=\"synonym-term\">ux</td> <td>user experience, usability</td>" in listing
+    synonym = SearchSynonym.objects.get()
+    assert (f'<td><a href="{edit_url(synonym)}">ux<span class="visually-hidden">: change or delete</span></a></td> '
+            "<td>user experience, usability</td>") in listing
     assert "by Dr Ada Okafor" in listing
     assert "1 module matching “ux”" in text_of(staff.get("/modules/", {"q": "ux"}))
 
@@ -89,6 +91,7 @@ def test_change_a_synonym_and_the_search_follows(staff):
 
     form = text_of(staff.get(edit_url(synonym)))
     assert 'value="machine learning"' in form and 'name="version" value="1"' in form
+    assert f'<a href="{delete_url(synonym)}">Delete this synonym</a>' in form
     response = staff.post(edit_url(synonym), {"term": "ml", "expansion": "accessibility", "version": "1"})
 
     assert response.status_code == 302
@@ -174,5 +177,6 @@ def test_the_synonym_list_costs_the_same_queries_at_two_sizes(staff):
         shown = SearchSynonym.objects.count()
         assert f"{shown} synonym{'s' if shown > 1 else ''}" in page
         for synonym in SearchSynonym.objects.all():
-            assert f'<td class="synonym-term">{synonym.term}</td> <td>{synonym.expansion}</td>' in page
+            assert (f'<a href="{edit_url(synonym)}">{synonym.term}<span class="visually-hidden">: change or delete'
+                    f"</span></a></td> <td>{synonym.expansion}</td>") in page
     assert counts[0] == counts[1]

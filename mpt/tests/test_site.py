@@ -87,13 +87,30 @@ def test_our_403_page(rf):
 
 def test_healthz_reports_each_check(client, settings):
     settings.CELERY_BROKER_URL = ""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": {"ok": True}, "broker": {"ok": True, "mode": "eager"},
-                   "worker": {"ok": True, "mode": "eager"}},
+        "checks": {"database": {"ok": True}, "cache": {"ok": True, "mode": "local"},
+                   "broker": {"ok": True, "mode": "eager"}, "worker": {"ok": True, "mode": "eager"}},
     }
+
+
+def test_healthz_answers_503_json_naming_the_database_when_it_is_down(client, settings, monkeypatch):
+    from django.db import OperationalError, connection
+
+    def refused():
+        raise OperationalError("connection refused")
+
+    settings.CELERY_BROKER_URL = ""
+    monkeypatch.setattr(connection, "ensure_connection", refused)
+    response = client.get(reverse("healthz"))
+    monkeypatch.undo()
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["checks"]["database"] == {"ok": False, "error": "OperationalError"}
+    assert response.json()["status"] == "unhealthy"
 
 
 def test_healthz_is_unhealthy_when_no_worker_has_reported(client, settings):

@@ -87,7 +87,7 @@ def database_url():
 class Worker:
     """`celery -A mpt worker` in a subprocess, on this run's queue, against the test database."""
 
-    def __init__(self, *, smtp_port, log_path, extra_env=None):
+    def __init__(self, *, smtp_port, log_path, extra_env=None, beat_schedule=None):
         env = {
             **os.environ,
             "DATABASE_URL": database_url(),
@@ -124,6 +124,8 @@ class Worker:
                 "info",
                 "-n",
                 f"notif-test-{os.getpid()}-{time.monotonic_ns()}@%h",
+                # Beat inside the worker: the heartbeat and the sweeper on settings' schedule.
+                *(["-B", "-s", str(beat_schedule)] if beat_schedule else []),
             ],
             cwd=settings.BASE_DIR,
             env=env,
