@@ -16,6 +16,7 @@ DEMO_USERS = [
 
 
 def seed_demo_users(*, password, stdout):
+    created_count = 0
     for email, name, role in DEMO_USERS:
         user, created = User.objects.get_or_create(
             email=email,
@@ -25,5 +26,6 @@ def seed_demo_users(*, password, stdout):
         user.is_active = True
         user.save()
         user.groups.add(Group.objects.get(name=role))
-        if created:
-            stdout.write(f"  created {email} ({role.label})")
+        created_count += created
+    if created_count:
+        stdout.write(f"  created {created_count} demo logins, one per role")

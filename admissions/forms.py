@@ -8,7 +8,7 @@ from django import forms
 from django.core.validators import URLValidator
 
 from .models import IntakeQuestion
-from .pdf import TOO_LARGE, check_pdf
+from .pdf import TOO_LARGE, clean_pdf
 
 LANGUAGE_ROWS = 5
 LEVELS = [
@@ -317,8 +317,9 @@ class PdfField(forms.FileField):
 
     def clean(self, data, initial=None):
         data = super().clean(data, initial)
-        if data:
-            data.sha256 = check_pdf(data)
+        if data and data is not initial:
+            # What the service stores: the checked copy without metadata.
+            return clean_pdf(data)
         return data
 
 

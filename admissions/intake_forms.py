@@ -12,17 +12,17 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from curriculum.models import AcademicYear, Cohort, Programme
+from mpt.forms import ModelForm
 
 from .forms import CheckboxChoices
 from .models import DocumentKind, Intake, IntakeQuestion, PrivacyNotice
 
 UPLOADED_BY_EVERYONE = [DocumentKind.CV, DocumentKind.TRANSCRIPT, DocumentKind.PORTFOLIO]
-LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 CHOICE_KINDS = {IntakeQuestion.Kind.SINGLE_CHOICE, IntakeQuestion.Kind.MULTIPLE_CHOICE}
 
 
 def local_input(moment, zone):
-    """An aware moment as the wall-clock time a datetime-local input shows in `zone`."""
+    """An aware moment as the wall-clock date and time the form shows in `zone`."""
     return timezone.localtime(moment, zone).replace(tzinfo=None) if moment else None
 
 
@@ -31,14 +31,7 @@ def in_zone(value, zone):
     return timezone.make_aware(timezone.make_naive(value), zone)
 
 
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format=LOCAL_INPUT_FORMAT, **kwargs)
-
-
-class IntakeForm(forms.ModelForm):
+class IntakeForm(ModelForm):
     slug = forms.SlugField(
         required=False, max_length=200, label="Web address name",
         help_text="Part of the intake's address, e.g. msc-full-time-2027. Left empty, it is made from the title.",
@@ -71,10 +64,15 @@ class IntakeForm(forms.ModelForm):
             "is_published": "Untick to prepare an intake before anyone can see it.",
             "capacity": "How many offers may be accepted. The waiting list moves when a place frees up.",
         }
-        widgets = {
-            "opens_at": LocalDateTimeInput(),
-            "closes_at": LocalDateTimeInput(),
-            "selection_criteria": forms.Textarea(attrs={"rows": 5}),
+        widgets = {"selection_criteria": forms.Textarea(attrs={"rows": 5})}
+        error_messages = {
+            "opens_at": {
+                "required": "Enter the date and time applications open",
+                "incomplete": "The date applications open must include a %(parts)s",
+                "invalid": "The date applications open must be a real date",
+                "invalid_time": "Enter the time applications open on the 24-hour clock, for example 09:00",
+            },
+            "capacity": {"required": "Enter the number of places"},
         }
 
     def __init__(self, *args, **kwargs):
@@ -125,7 +123,7 @@ class IntakeForm(forms.ModelForm):
         return data
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(ModelForm):
     options = forms.CharField(
         required=False, label="Options, one per line", widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Choice questions only.",
@@ -194,7 +192,7 @@ QuestionFormSet = forms.inlineformset_factory(
 )
 
 
-class PrivacyNoticeForm(forms.ModelForm):
+class PrivacyNoticeForm(ModelForm):
     """A new version of the privacy notice; published versions never change."""
 
     class Meta:

@@ -4,15 +4,20 @@ A file is accepted only if it is at most MAX_DOCUMENT_BYTES, starts with the PDF
 signature, and pypdf can read its structure (a cross-reference table and at
 least one page). An .exe renamed .pdf, a truncated download or an HTML page
 saved as .pdf all fail, whatever the extension or the browser's content type.
+A PDF with JavaScript, a launch action or embedded files is refused too, and
+what is stored is a copy without its metadata (mpt/pdf.py says why).
 """
 
 import hashlib
 import logging
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+
+from mpt.pdf import refuse_active_content, without_metadata
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_DOCUMENT_LABEL = "10 MB"
@@ -27,9 +32,13 @@ ENCRYPTED_PDF = "The selected PDF is protected by a password: upload a copy with
 EMPTY_FILE = "The selected file is empty"
 
 
-def check_pdf(uploaded):
-    """Raise ValidationError unless `uploaded` (a Django File) is a readable PDF
-    within the size limit. Returns its SHA-256 hex digest."""
+def clean_pdf(uploaded):
+    """The PDF to store, or ValidationError saying plainly what is wrong.
+
+    Checks size, signature and structure (see above) and refuses active
+    content (mpt.pdf); what comes back is a copy without metadata, named as
+    the upload was, with `.sha256` the digest of the bytes that will be stored.
+    """
     size = uploaded.size
     if size == 0:
         raise ValidationError(EMPTY_FILE, code="empty")
@@ -47,17 +56,21 @@ def check_pdf(uploaded):
             raise ValidationError(ENCRYPTED_PDF, code="encrypted")
         if len(reader.pages) < 1:
             raise ValidationError(BROKEN_PDF, code="broken")
+        refuse_active_content(reader)
+        stored = without_metadata(reader)
     except ValidationError:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as exc:
         logger.info("rejected an upload that is not a readable PDF: %s", exc.__class__.__name__)
         raise ValidationError(BROKEN_PDF, code="broken") from exc
-    uploaded.seek(0)
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
-    return digest.hexdigest()
+    cleaned = ContentFile(stored, name=uploaded.name or "document.pdf")
+    cleaned.sha256 = hashlib.sha256(stored).hexdigest()
+    return cleaned
+
+
+def is_clean(file):
+    """Whether `file` came from clean_pdf (a form cleans it; a service must not store anything else)."""
+    return isinstance(file, ContentFile) and hasattr(file, "sha256")
 
 
 class SizeLimitUploadHandler(FileUploadHandler):

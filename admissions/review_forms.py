@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.html import escape
 
 from accounts.roles import Role
+from mpt.forms import DateField, Form, ModelForm
 
 from .forms import CheckboxChoices, RadioChoices
 from .models import (
@@ -36,7 +37,7 @@ class ReviewerMultipleField(forms.ModelMultipleChoiceField):
         return f"{obj.full_name} ({obj.email})"
 
 
-class ReviewSetupForm(forms.ModelForm):
+class ReviewSetupForm(ModelForm):
     panel = ReviewerMultipleField(
         queryset=reviewer_queryset(), required=False, widget=CheckboxChoices,
         label="Reviewers for this intake",
@@ -49,13 +50,17 @@ class ReviewSetupForm(forms.ModelForm):
                   "panel"]
         labels = {
             "reviewers_per_application": "Reviewers per application",
-            "due_on": "Reviews due on",
+            "due_on": "Date reviews are due",
             "is_open": "The review phase is open",
             "blind": "Blind review",
             "co_reviews": "Other reviewers' scores are shown",
             "disagreement_threshold": "Flag disagreement at a score spread of",
         }
-        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "co_reviews": RadioChoices}
+        widgets = {"co_reviews": RadioChoices}
+        error_messages = {
+            "co_reviews": {"required": "Select when other reviewers' scores are shown"},
+            "disagreement_threshold": {"required": "Enter the score spread at which to flag disagreement"},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,7 +68,7 @@ class ReviewSetupForm(forms.ModelForm):
         self.fields["reviewers_per_application"].widget.attrs.update({"class": "input-narrow"})
 
 
-class CriterionForm(forms.ModelForm):
+class CriterionForm(ModelForm):
     class Meta:
         model = RubricCriterion
         fields = ["name", "guidance", "scale_max", "weight", "order"]
@@ -76,7 +81,7 @@ class CriterionForm(forms.ModelForm):
             self.instance.intake = intake
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     """The rubric: one 1-to-max choice per criterion, a recommendation and a panel comment."""
 
     recommendation = forms.ChoiceField(
@@ -102,6 +107,10 @@ class ReviewForm(forms.Form):
                 coerce=int,
                 widget=ScoreChoices,
                 help_text=hint,
+                error_messages={
+                    "required": f"Select a score for {criterion.name}",
+                    "invalid_choice": f"Select a score between 1 and {criterion.scale_max} for {criterion.name}",
+                },
             )
         self.fields = {**fields, **self.fields}
 
@@ -120,7 +129,7 @@ class ScoreChoices(forms.RadioSelect):
     template_name = "admissions/review/score_widget.html"
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(Form):
     email = forms.EmailField(
         label="Their email address", help_text="If they apply with this address, you will not be asked to review them."
     )
@@ -132,16 +141,17 @@ class ConflictForm(forms.Form):
         self.fields["intake"].queryset = intakes
 
 
-class ApplicationConflictForm(forms.Form):
+class ApplicationConflictForm(Form):
     reason = forms.CharField(
-        max_length=300, required=False, label="Why (optional, for the admissions team)",
+        max_length=300, required=False, label="Why (for the admissions team)",
         help_text="For example: “a former colleague” or “I am their referee”.",
     )
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     reviewer = ReviewerChoiceField(queryset=User.objects.none(), label="Add a reviewer",
-                                  empty_label="Choose a reviewer")
+                                  empty_label="Choose a reviewer",
+                                  error_messages={"required": "Select a reviewer to add"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,11 +161,10 @@ class AssignForm(forms.Form):
 CONDITION_ROWS = 3
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     outcome = forms.ChoiceField(choices=Decision.Outcome.choices, widget=RadioChoices, label="Decision")
-    respond_by = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        label="An offer must be answered by",
+    respond_by = DateField(
+        required=False, label="Deadline to answer the offer",
         help_text="Offers only. Four weeks from today if left empty.",
     )
     waitlist_rank = forms.IntegerField(
@@ -174,10 +183,7 @@ class DecisionForm(forms.Form):
                 required=False, max_length=500, label=f"Condition {i} of a conditional offer",
                 help_text="Leave empty for an unconditional offer." if i == 1 else "",
             )
-            self.fields[f"condition_{i}_due"] = forms.DateField(
-                required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                label=f"Condition {i} due by",
-            )
+            self.fields[f"condition_{i}_due"] = DateField(required=False, label=f"Condition {i} due date")
 
     @staticmethod
     def initial_from(decision, tz):
@@ -211,30 +217,30 @@ class DecisionForm(forms.Form):
         return data
 
 
-class ConditionStatusForm(forms.Form):
+class ConditionStatusForm(Form):
     status = forms.ChoiceField(choices=OfferCondition.Status.choices, label="Status")
 
 
-class BulkStageForm(forms.Form):
+class BulkStageForm(Form):
     OUTCOMES = [
         (Decision.Outcome.REJECT, "Unsuccessful"),
         (Decision.Outcome.WAITLIST, "Waiting list (in the order selected)"),
         (Decision.Outcome.INTERVIEW, "Invite to interview"),
         (Decision.Outcome.OFFER, "Unconditional offer"),
     ]
-    outcome = forms.ChoiceField(choices=OUTCOMES, label="Stage this decision for the selected applications")
+    outcome = forms.ChoiceField(choices=OUTCOMES, label="Stage this decision for the selected applications",
+                                error_messages={"required": "Select the decision to stage"})
     ids = forms.ModelMultipleChoiceField(queryset=Application.objects.submitted(), label="Applications")
 
 
-class SlotForm(forms.ModelForm):
+class SlotForm(ModelForm):
     class Meta:
         model = InterviewSlot
         fields = ["starts_at", "duration_minutes", "place"]
-        labels = {"starts_at": "Starts at (UK time)", "duration_minutes": "Length in minutes"}
-        widgets = {"starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
+        labels = {"starts_at": "Start (UK time)", "duration_minutes": "Length in minutes"}
 
 
-class BookSlotForm(forms.Form):
+class BookSlotForm(Form):
     slot = forms.ModelChoiceField(queryset=InterviewSlot.objects.none(), widget=RadioChoices,
                                   label="Choose a time", empty_label=None)
 

@@ -31,7 +31,7 @@ from .models import (
     PrivacyNotice,
     Referee,
 )
-from .pdf import check_pdf
+from .pdf import clean_pdf, is_clean
 from .steps import step_status
 
 
@@ -244,7 +244,8 @@ def document_add(*, application, kind, file, by, question=None, condition=None):
             raise PermissionDenied
     else:
         raise PermissionDenied
-    sha256 = getattr(file, "sha256", None) or check_pdf(file)
+    file = file if is_clean(file) else clean_pdf(file)
+    sha256 = file.sha256
     with transaction.atomic():
         replaced = []
         if kind != DocumentKind.EVIDENCE:
@@ -434,7 +435,8 @@ def reference_submit(*, token, text, file=None, now=None):
         if referee.token_nonce != nonce:
             raise ReferenceLinkInvalid("invalid")
         if file is not None:
-            sha256 = getattr(file, "sha256", None) or check_pdf(file)
+            file = file if is_clean(file) else clean_pdf(file)
+            sha256 = file.sha256
             document = ApplicationDocument(
                 application_id=referee.application_id,
                 kind=DocumentKind.REFERENCE,

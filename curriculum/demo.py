@@ -397,6 +397,7 @@ def seed_demo_curriculum(*, password, stdout):
     for slug, name in THEMES:
         themes[slug], _ = Theme.objects.get_or_create(slug=slug, defaults={"name": name})
     modules = {}
+    created_modules = created_programmes = 0
     for spec in MODULES:
         module, created = Module.objects.get_or_create(code=spec["code"], defaults={
             "slug": spec["slug"], "title": spec["title"], "summary": spec["summary"],
@@ -415,7 +416,7 @@ def seed_demo_curriculum(*, password, stdout):
             )
             # A first history entry, so the history page starts from the seeded text.
             _record(module, kind="created", snapshot={}, by=None, note="Demo data")
-            stdout.write(f"  created module {module}")
+            created_modules += 1
     for spec in MODULES:
         module = modules[spec["code"]]
         if not module.prerequisites.exists() and spec["prerequisites"]:
@@ -441,8 +442,9 @@ def seed_demo_curriculum(*, password, stdout):
         for code, kind, season in spec["placements"]:
             ProgrammeModule.objects.get_or_create(programme=programme, module=modules[code],
                                                   defaults={"kind": kind, "season": season})
-        if created:
-            stdout.write(f"  created programme {programme}")
+        created_programmes += created
+    if created_modules or created_programmes:
+        stdout.write(f"  created {created_modules} modules and {created_programmes} programmes")
 
     years = _years()
     msc = Programme.objects.get(slug="msc-public-technology")

@@ -5,14 +5,17 @@ from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 
 from accounts.roles import Role
+from mpt.forms import Form, ModelForm
 
 from . import rules
 from .models import AcademicYear, AssessmentComponent, Module, ProgrammeModule, PublicationStatus, Season
 from .search import MAX_QUERY_LENGTH, synonym_problems
 
 
-class CatalogueFilterForm(forms.Form):
+class CatalogueFilterForm(Form):
     """The public catalogue's search and filters (GET; every choice stays in the URL)."""
+
+    says_optional = False
 
     q = forms.CharField(label="Search modules", required=False, help_text="For example privacy, statistics or design.")
     programme = forms.ChoiceField(label="Programme", required=False)
@@ -45,7 +48,9 @@ class CatalogueFilterForm(forms.Form):
         return {k: v for k, v in values.items() if v}
 
 
-class StaffModuleFilterForm(forms.Form):
+class StaffModuleFilterForm(Form):
+    says_optional = False
+
     q = forms.CharField(label="Code or title", required=False)
     status = forms.ChoiceField(
         label="Status", required=False,
@@ -65,7 +70,7 @@ def staff_users():
     return get_user_model().objects.filter(groups__name=str(Role.STAFF), is_active=True).order_by("full_name")
 
 
-class ModuleForm(forms.ModelForm):
+class ModuleForm(ModelForm):
     """A module's own fields. Outcomes and assessments are formsets beside it."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -147,14 +152,14 @@ class ModuleForm(forms.ModelForm):
             self.add_error("slug", "Another module already uses this web address. Choose a different one.")
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(Form):
     text = forms.CharField(label="Learning outcome", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean_text(self):
         return " ".join(self.cleaned_data["text"].split())
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(Form):
     title = forms.CharField(label="Component", max_length=200)
     # An empty first choice, so that an untouched extra row counts as empty and is ignored.
     kind = forms.ChoiceField(label="Kind", choices=[("", "Choose a kind"), *AssessmentComponent.Kind.choices])
@@ -194,10 +199,12 @@ AssessmentFormSet = forms.formset_factory(AssessmentForm, formset=BaseAssessment
                                           can_delete=True, max_num=10, validate_max=True)
 
 
-class RollForwardForm(forms.Form):
-    from_year = forms.ModelChoiceField(label="Copy the offerings of", queryset=AcademicYear.objects.all())
+class RollForwardForm(Form):
+    from_year = forms.ModelChoiceField(label="Copy the offerings of", queryset=AcademicYear.objects.all(),
+                                       error_messages={"required": "Select the academic year to copy from"})
     to_year = forms.ModelChoiceField(
         label="Into the academic year", queryset=AcademicYear.objects.all(),
+        error_messages={"required": "Select the academic year to copy into"},
         help_text="Offerings already planned there are left as they are.",
     )
 
@@ -208,7 +215,7 @@ class RollForwardForm(forms.Form):
         return cleaned
 
 
-class SearchSynonymForm(forms.Form):
+class SearchSynonymForm(Form):
     term = forms.CharField(
         label="Term", max_length=40,
         help_text="One word people search for that the module pages may not use, for example ux or a11y.",

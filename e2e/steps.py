@@ -12,6 +12,16 @@ def log_in(page, live_server, email, password=TEST_PASSWORD):
     page.get_by_role("button", name="Log in").click()
 
 
+def fill_date(group, day, *, time=None):
+    """Type `day` (and a 24-hour `time`, "14:00") into a date group: `group` is its fieldset,
+    found by its legend, e.g. page.get_by_role("group", name="Deadline")."""
+    group.get_by_label("Day", exact=True).fill(str(day.day))
+    group.get_by_label("Month", exact=True).fill(str(day.month))
+    group.get_by_label("Year", exact=True).fill(str(day.year))
+    if time is not None:
+        group.get_by_label("Time", exact=True).fill(time)
+
+
 def declare_and_submit(page, axe_check, *, email):
     """On the application's check page: tick the declaration and the privacy notice,
     submit, and land on the status page with the confirmation message."""

@@ -13,7 +13,7 @@ from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from admissions.models import Intake
 from curriculum.tests.factories import AcademicYearFactory, ProgrammeFactory
-from e2e.steps import log_in
+from e2e.steps import fill_date, log_in
 
 
 @pytest.fixture
@@ -24,8 +24,8 @@ def admin(transactional_db):
 
 
 def london(days):
-    """Noon, `days` from today, as a datetime-local input takes it (the programme's zone is London's)."""
-    return (timezone.localtime() + datetime.timedelta(days=days)).strftime("%Y-%m-%dT12:00")
+    """The day `days` from today in London, the programme's zone."""
+    return (timezone.localtime() + datetime.timedelta(days=days)).date()
 
 
 def test_an_admin_opens_an_intake_with_a_question_and_visitors_see_it(page, live_server, axe_check, admin):
@@ -41,8 +41,8 @@ def test_an_admin_opens_an_intake_with_a_question_and_visitors_see_it(page, live
     page.get_by_label("Academic year").select_option(label="2027/28")
     page.get_by_label("Mode").select_option(label="Part-time")
     page.get_by_label("Title").fill("PGCert Public Technology, part-time, 2027/28")
-    page.get_by_label("Applications open").fill(london(-1))
-    page.get_by_label("Deadline").fill(london(-2))  # a mistake: before the opening
+    fill_date(page.get_by_role("group", name="Applications open"), london(-1), time="12:00")
+    fill_date(page.get_by_role("group", name="Deadline"), london(-2), time="12:00")  # a mistake: before the opening
     page.get_by_label("Places", exact=True).fill("20")
     page.get_by_label("Question 1").fill("Which public service would you most like to fix?")
     page.get_by_label("Kind of answer").select_option(label="Long text")
@@ -52,7 +52,7 @@ def test_an_admin_opens_an_intake_with_a_question_and_visitors_see_it(page, live
     expect(page).to_have_title(re.compile(r"^Error: "))
     expect(page.get_by_role("alert")).to_contain_text("The deadline must be after applications open.")
     axe_check(page)
-    page.get_by_label("Deadline").fill(london(60))
+    fill_date(page.get_by_role("group", name="Deadline"), london(60), time="12:00")
     page.get_by_role("button", name="Save the intake", exact=True).last.click()
 
     expect(page.locator("h1")).to_have_text("Intakes")

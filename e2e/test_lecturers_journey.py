@@ -22,7 +22,7 @@ from curriculum.tests.factories import (
     ProgrammeModuleFactory,
     TermFactory,
 )
-from e2e.steps import log_in
+from e2e.steps import fill_date, log_in
 from lecturers.models import Invitation
 from notifications.models import OutboundEmail
 from notifications.reminders import reminders_run
@@ -67,11 +67,11 @@ def test_invite_accept_confirm_timetable_and_reminder(page, browser, live_server
     page.get_by_label("Module", exact=True).select_option(
         label=f"MPT7005 User experience design — {module_data['term']}")
     page.get_by_label("Topic").fill("Designing with people in crisis")
-    page.locator("#id_slot1_date").fill(day.isoformat())
+    fill_date(page.get_by_role("group", name="Time 1"), day)
     page.locator("#id_slot1_start").fill("16:30")
     page.locator("#id_slot1_end").fill("18:00")
     page.locator("#id_slot1_room").select_option(label="B12")
-    page.locator("#id_slot2_date").fill((day + datetime.timedelta(days=7)).isoformat())
+    fill_date(page.get_by_role("group", name="Time 2"), day + datetime.timedelta(days=7))
     page.locator("#id_slot2_start").fill("16:30")
     page.locator("#id_slot2_end").fill("18:00")
     page.locator("#id_slot2_room").select_option(label="B12")

@@ -5,6 +5,7 @@ uploads evidence for the condition; the admin marks it met, and the applicant is
 now a student of the intake's cohort. axe runs on every page, with no violation
 of any impact allowed."""
 
+import datetime
 import re
 from decimal import Decimal
 
@@ -28,6 +29,7 @@ from admissions.tests.factories import IntakeFactory, pdf_bytes
 from admissions.tests.review_factories import submitted
 from curriculum.models import Enrolment
 from curriculum.tests.factories import CohortFactory
+from e2e.steps import fill_date
 from notifications.models import OutboundEmail
 
 CONDITION = "Your degree is awarded with at least a 2:1"
@@ -163,7 +165,7 @@ def test_assign_review_decide_and_enrol(intake_with_applications, page, live_ser
     no_violations(page)
     page.get_by_label("Offer", exact=True).check()
     page.get_by_label("Condition 1 of a conditional offer").fill(CONDITION)
-    page.get_by_label("Condition 1 due by").fill("2027-08-31")
+    fill_date(page.get_by_role("group", name="Condition 1 due date"), datetime.date(2027, 8, 31))
     page.get_by_role("button", name="Stage this decision").click()
     expect(page.get_by_role("status")).to_contain_text("Decision staged")
     expect(page.locator("main")).to_contain_text("Not applied: the applicant sees nothing yet.")

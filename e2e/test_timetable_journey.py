@@ -21,7 +21,7 @@ from curriculum.tests.factories import (
     ProgrammeModuleFactory,
     TermFactory,
 )
-from e2e.steps import log_in
+from e2e.steps import fill_date, log_in
 from timetable.models import Session
 from timetable.tests.factories import RoomFactory
 
@@ -60,8 +60,8 @@ def test_staff_build_a_series_meet_a_clash_and_move_the_series(page, live_server
     page.get_by_label("Module offering").select_option(label=f"MPT7001 How public institutions work ({term})")
     page.get_by_label("Kind of session").select_option("lecture")
     page.get_by_label("Day of the week").select_option(label="Tuesday")
-    page.get_by_label("Starts at").fill("10:00")
-    page.get_by_label("Ends at").fill("12:00")
+    page.get_by_label("Start time").fill("10:00")
+    page.get_by_label("End time").fill("12:00")
     page.get_by_label("From teaching week").fill("1")
     page.get_by_label("To teaching week").fill("10")
     page.get_by_label("Room").select_option(label="B12")
@@ -75,9 +75,9 @@ def test_staff_build_a_series_meet_a_clash_and_move_the_series(page, live_server
     week2_tuesday = term_data["monday"] + datetime.timedelta(days=8)
     page.goto(live_server.url + "/staff/timetable/sessions/new/")
     page.get_by_label("Module offering").select_option(label=f"MPT7002 Dissecting digital services ({term})")
-    page.get_by_label("Date").fill(week2_tuesday.isoformat())
-    page.get_by_label("Starts at").fill("11:00")
-    page.get_by_label("Ends at").fill("13:00")
+    fill_date(page.get_by_role("group", name="Date"), week2_tuesday)
+    page.get_by_label("Start time").fill("11:00")
+    page.get_by_label("End time").fill("13:00")
     page.get_by_label("Room").select_option(label="B12")
     page.get_by_role("button", name="Save session").click()
 

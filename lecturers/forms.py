@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.roles import Role
 from curriculum.models import ModuleOffering
+from mpt.forms import DateField, Form, ModelForm, TimeField
 from timetable.models import Room
 from timetable.timezones import aware, default_zone
 
@@ -69,7 +70,7 @@ def _clean_links(text):
     return "\n".join(lines)
 
 
-class LecturerForm(forms.ModelForm):
+class LecturerForm(ModelForm):
     photo = PhotoField(required=False, help_text=PHOTO_HINT)
     remove_photo = forms.BooleanField(required=False, label="Remove the current photo")
 
@@ -153,14 +154,9 @@ class SlotFieldsMixin:
         rooms = Room.objects.filter(is_active=True).order_by("name")
         for n in self.slot_numbers:
             first = n == 1
-            self.fields[f"slot{n}_date"] = forms.DateField(
-                required=first, label="Date", widget=forms.DateInput(attrs={"type": "date"}),
-                help_text="For example 3 February 2027." if first else "",
-            )
-            self.fields[f"slot{n}_start"] = forms.TimeField(
-                required=first, label="Starts", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-            self.fields[f"slot{n}_end"] = forms.TimeField(
-                required=first, label="Ends", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+            self.fields[f"slot{n}_date"] = DateField(required=first, label="Date")
+            self.fields[f"slot{n}_start"] = TimeField(required=first, label="Start time")
+            self.fields[f"slot{n}_end"] = TimeField(required=first, label="End time")
             self.fields[f"slot{n}_room"] = forms.ModelChoiceField(
                 rooms, required=False, label="Room", empty_label="Online (no room)")
             self.fields[f"slot{n}_online_url"] = forms.URLField(
@@ -198,7 +194,7 @@ class SlotFieldsMixin:
         return slots
 
 
-class InvitationForm(SlotFieldsMixin, forms.Form):
+class InvitationForm(SlotFieldsMixin, Form):
     lecturer = LecturerChoiceField(
         GuestLecturer.objects.none(), required=False, label="A lecturer we know",
         empty_label="Someone new (fill in below)",
@@ -237,7 +233,7 @@ class InvitationForm(SlotFieldsMixin, forms.Form):
         return cleaned
 
 
-class NewTimesForm(SlotFieldsMixin, forms.Form):
+class NewTimesForm(SlotFieldsMixin, Form):
     message = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
                               label="A note with the new times")
 
@@ -254,8 +250,9 @@ class NewTimesForm(SlotFieldsMixin, forms.Form):
         return cleaned
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why is it cancelled?",
+                             error_messages={"required": "Enter why the lecture is cancelled"},
                              help_text="The lecturer reads this, and so do the students if the lecture was in "
                                        "the timetable.")
 
@@ -263,9 +260,9 @@ class ReasonForm(forms.Form):
 # The lecturer's link page ----------------------------------------------------------
 
 
-class ChooseSlotForm(forms.Form):
+class ChooseSlotForm(Form):
     slot = forms.ModelChoiceField(queryset=None, widget=forms.RadioSelect, label="Which time suits you?",
-                                  empty_label=None)
+                                  empty_label=None, error_messages={"required": "Select the time that suits you"})
 
     def __init__(self, *args, invitation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -275,22 +272,26 @@ class ChooseSlotForm(forms.Form):
         self.slot_list = slots
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(Form):
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
                              label="Would you like to tell us why?")
 
 
-class AlternativeForm(forms.Form):
+class AlternativeForm(Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Which days or times would suit you?",
+                           error_messages={"required": "Enter the days or times that would suit you"},
                            help_text="For example “Any Thursday afternoon in February”. We will send new times.")
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why can you no longer come?",
+                             error_messages={"required": "Enter why you can no longer come"},
                              help_text="Your host and the students are told that the lecture is cancelled.")
 
 
-class ConfirmDetailsForm(forms.Form):
+class ConfirmDetailsForm(Form):
+    about_you = True
+
     bio = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 8}), label="Your biography",
         help_text="A few sentences in the third person. You may use Markdown (**bold**, [links](https://…)).")
@@ -302,7 +303,8 @@ class ConfirmDetailsForm(forms.Form):
     recording_consent = forms.TypedChoiceField(
         choices=[("yes", "Yes, you may record the lecture for the module's students"),
                  ("no", "No, please do not record it")],
-        coerce=lambda v: v == "yes", widget=forms.RadioSelect, label="May we record the lecture?")
+        coerce=lambda v: v == "yes", widget=forms.RadioSelect, label="May we record the lecture?",
+        error_messages={"required": "Select whether we may record the lecture"})
     av_needs = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                label="Equipment you need",
                                help_text="Slides from your laptop, sound, a clicker, a video link…")
@@ -332,8 +334,10 @@ def confirm_initial(invitation):
     return initial
 
 
-class InvitationFilterForm(forms.Form):
+class InvitationFilterForm(Form):
     """The staff index's filters, kept in the URL."""
+
+    says_optional = False
 
     state = forms.ChoiceField(choices=[("", "Any state"), *Invitation.State.choices], required=False, label="State")
     year = forms.ChoiceField(required=False, label="Academic year")

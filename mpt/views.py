@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -162,6 +163,18 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return render(request, "errors/404.html", status=404)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form that was open too long, or sent after logging in or out elsewhere.
+
+    The page says what to do in plain words; Django's reason stays in the log, not on the page.
+    """
+    back = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        back = ""
+    return render(request, "errors/csrf.html", {"back_url": back}, status=403)
 
 
 def server_error(request):

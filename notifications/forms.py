@@ -1,13 +1,17 @@
 from django import forms
 from django.core.validators import validate_email
 
+from mpt.forms import Form, ModelForm
+
 from .models import EmailTemplate, OutboundEmail
 from .registry import all_purposes
 from .rendering import check_placeholders
 
 
-class OutboxFilterForm(forms.Form):
+class OutboxFilterForm(Form):
     """The list's filters; they live in the URL so a view can be bookmarked."""
+
+    says_optional = False
 
     STATE_CHOICES = [("", "Any state"), *OutboundEmail.State.choices]
 
@@ -28,7 +32,7 @@ def _unknown_placeholder_message(unknown, purpose):
     return f"{names} is not a placeholder this email can use. Use one of: {allowed}"
 
 
-class EmailTemplateForm(forms.ModelForm):
+class EmailTemplateForm(ModelForm):
     class Meta:
         model = EmailTemplate
         fields = ["subject", "body", "send_html"]
@@ -59,9 +63,10 @@ class EmailTemplateForm(forms.ModelForm):
         return self._check("body").replace("\r\n", "\n")
 
 
-class OutboundEmailEditForm(forms.Form):
+class OutboundEmailEditForm(Form):
     to = forms.CharField(
         label="To",
+        error_messages={"required": "Enter at least one email address to send it to"},
         help_text="Email addresses, separated by commas.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )

@@ -199,13 +199,12 @@ PART_TIME_PROJECTS = [
 ]
 
 
-def _user(email, name, role, password, stdout):
+def _user(email, name, role, password):
     user, created = User.objects.get_or_create(email=email, defaults={
         "full_name": name, "email_verified_at": timezone.now()})
     if created:
         user.set_password(password)
         user.save()
-        stdout.write(f"  created {email} ({role.label})")
     user.groups.add(Group.objects.get(name=role))
     return user
 
@@ -226,7 +225,7 @@ def seed_demo_theses(*, password, stdout):
 
     students = {} if student is None else {student.email: student}
     for email, name in EXTRA_STUDENTS:
-        students[email] = _user(email, name, Role.STUDENT, password, stdout)
+        students[email] = _user(email, name, Role.STUDENT, password)
         Enrolment.objects.get_or_create(cohort=cohort, student=students[email])
 
     partners = {}
@@ -315,7 +314,7 @@ def seed_demo_theses(*, password, stdout):
         "demo_url": "https://rent-repair.example.org/",
         "published": True, "published_at": at(2026, 9, 12, 10, 0)})
     if created:
-        alumni = [_user(email, name, Role.STUDENT, password, stdout) for email, name in ALUMNI]
+        alumni = [_user(email, name, Role.STUDENT, password) for email, name in ALUMNI]
         entry.consenting_members.set(alumni[:1])  # the second did not consent to be named
 
 
@@ -329,7 +328,7 @@ def _seed_open_ranking(*, password, stdout, partners, supervisor):
         "preferences_close_at": at(2027, 1, 15, 12, 0), "default_supervisor_capacity": 4})
     if created:
         stdout.write(f"  created thesis round for {cohort}, preferences open")
-    people = [_user(email, name, Role.STUDENT, password, stdout)
+    people = [_user(email, name, Role.STUDENT, password)
               for email, name in [PART_TIME_STUDENT, *PART_TIME_CLASSMATES]]
     for person in people:
         Enrolment.objects.get_or_create(cohort=cohort, student=person)

@@ -3,10 +3,9 @@ from django.contrib.auth import get_user_model
 
 from accounts.roles import Role
 from curriculum.models import Cohort
+from mpt.forms import DateTimeField, Form, ModelForm
 
 from .models import AllocationRun, Milestone, Partner, Proposal, ThesisRound
-
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 def ordinal(n):
@@ -54,7 +53,21 @@ PROPOSAL_HELP = {
 }
 
 
-class PartnerProposalForm(TeamSizeMixin, forms.Form):
+# "How many" and "Smallest team" read badly inside a sentence.
+CAPACITY_MESSAGES = {
+    "required": "Enter how many students or teams you could work with",
+    **dict.fromkeys(["invalid", "min_value", "max_value"], "Enter how many students or teams, from 1 to 30"),
+}
+
+
+def team_messages(which):
+    return {
+        "required": f"Enter the size of the {which} team",
+        **dict.fromkeys(["invalid", "min_value", "max_value"], f"Enter a {which} team size from 1 to 10"),
+    }
+
+
+class PartnerProposalForm(TeamSizeMixin, Form):
     """The public form: the organisation and its project, no account needed."""
 
     name = forms.CharField(label="Organisation name", max_length=200)
@@ -67,6 +80,7 @@ class PartnerProposalForm(TeamSizeMixin, forms.Form):
     public_profile = forms.CharField(
         label="About your organisation", widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Two or three sentences we may show publicly beside the project.",
+        error_messages={"required": "Enter two or three sentences about your organisation"},
     )
     title = forms.CharField(label="Project title", max_length=200, help_text=PROPOSAL_HELP["title"])
     problem = forms.CharField(label="The problem", widget=forms.Textarea(attrs={"rows": 4}),
@@ -79,18 +93,19 @@ class PartnerProposalForm(TeamSizeMixin, forms.Form):
     data_privacy = forms.CharField(label="Data and privacy", widget=forms.Textarea(attrs={"rows": 3}),
                                    help_text=PROPOSAL_HELP["data_privacy"])
     capacity = forms.IntegerField(label="How many", min_value=1, max_value=30, initial=1,
-                                  help_text=PROPOSAL_HELP["capacity"])
+                                  help_text=PROPOSAL_HELP["capacity"], error_messages=CAPACITY_MESSAGES)
     capacity_unit = forms.ChoiceField(label="Counted in", choices=Proposal.CapacityUnit.choices,
-                                      initial="students", widget=Radios)
+                                      initial="students", widget=Radios,
+                                      error_messages={"required": "Select whether you count students or teams"})
     team_min = forms.IntegerField(label="Smallest team", min_value=1, max_value=10, initial=1,
-                                  help_text=PROPOSAL_HELP["team_min"])
+                                  help_text=PROPOSAL_HELP["team_min"], error_messages=team_messages("smallest"))
     team_max = forms.IntegerField(label="Largest team", min_value=1, max_value=10, initial=1,
-                                  help_text=PROPOSAL_HELP["team_max"])
+                                  help_text=PROPOSAL_HELP["team_max"], error_messages=team_messages("largest"))
 
     PARTNER_FIELDS = ["name", "kind", "contact_name", "contact_email", "website", "public_profile"]
 
 
-class ProposalForm(TeamSizeMixin, forms.ModelForm):
+class ProposalForm(TeamSizeMixin, ModelForm):
     supervisor = StaffChoiceField(queryset=None, required=False)
 
     class Meta:
@@ -108,7 +123,7 @@ class ProposalForm(TeamSizeMixin, forms.ModelForm):
         self.fields["cohort"].queryset = Cohort.objects.select_related("academic_year")
 
 
-class StudentProposalForm(forms.ModelForm):
+class StudentProposalForm(ModelForm):
     supervisor = StaffChoiceField(queryset=None, help_text="The member of staff you would like to supervise it. "
                                   "They approve the project before you can rank it.")
 
@@ -124,7 +139,7 @@ class StudentProposalForm(forms.ModelForm):
         self.fields["supervisor"].queryset = staff_users()
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(Form):
     """One select per project the student may rank, 1st to last: ordering without a mouse or script."""
 
     def __init__(self, *args, proposals, classmates, **kwargs):
@@ -154,13 +169,21 @@ class PreferencesForm(forms.Form):
         return [data[k] for k in keys if data[k]]
 
 
-class RoundForm(forms.ModelForm):
+class RoundForm(ModelForm):
     class Meta:
         model = ThesisRound
         fields = ["cohort", "preferences_close_at", "default_supervisor_capacity"]
-        widgets = {"preferences_close_at": DATETIME_WIDGET}
-        labels = {"preferences_close_at": "Preferences close at (UK time)",
+        labels = {"preferences_close_at": "Preferences close (UK time)",
                   "default_supervisor_capacity": "Students per supervisor"}
+        error_messages = {
+            "preferences_close_at": {
+                "required": "Enter the date and time preferences close",
+                "incomplete": "The date preferences close must include a %(parts)s",
+                "invalid": "The date preferences close must be a real date",
+                "invalid_time": "Enter the time preferences close on the 24-hour clock, for example 17:00",
+            },
+            "default_supervisor_capacity": {"required": "Enter how many students each supervisor takes"},
+        }
 
 
 class RoundSettingsForm(RoundForm):
@@ -168,7 +191,7 @@ class RoundSettingsForm(RoundForm):
         fields = ["preferences_close_at", "default_supervisor_capacity"]
 
 
-class SupervisorCapacitiesForm(forms.Form):
+class SupervisorCapacitiesForm(Form):
     """One number per supervisor: how many students they take; blank uses the round's default."""
 
     def __init__(self, *args, rows=(), default=4, **kwargs):
@@ -192,30 +215,30 @@ class SupervisorCapacitiesForm(forms.Form):
         return [(row, self[f"cap_{row.supervisor.pk}"]) for row in self.rows]
 
 
-class MilestonesForm(forms.Form):
+class MilestonesForm(Form):
     def __init__(self, *args, milestones=(), **kwargs):
         super().__init__(*args, **kwargs)
         existing = {m.kind: m for m in milestones}
         for kind, label in Milestone.Kind.choices:
-            self.fields[kind] = forms.DateTimeField(
-                label=f"{label}: due (UK time)", required=False, widget=DATETIME_WIDGET,
+            self.fields[kind] = DateTimeField(
+                label=f"{label} due (UK time)", required=False,
                 initial=existing[kind].due_at if kind in existing else None,
             )
 
 
-class RunForm(forms.Form):
+class RunForm(Form):
     objective = forms.ChoiceField(
         label="Objective", widget=Radios, choices=AllocationRun.Objective.choices,
         initial=AllocationRun.Objective.MIN_COST,
     )
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     student = forms.IntegerField(widget=forms.HiddenInput)
     proposal = forms.CharField(required=False)
 
 
-class SubmissionForm(forms.Form):
+class SubmissionForm(Form):
     repository_url = forms.URLField(label="Repository link", required=False, assume_scheme="https",
                                     help_text="For example https://github.com/you/your-tool")
     report = forms.FileField(label="Report (PDF)", required=False,
@@ -224,11 +247,11 @@ class SubmissionForm(forms.Form):
     demo_url = forms.URLField(label="Demo link", required=False, assume_scheme="https")
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(Form):
     feedback = forms.CharField(label="Feedback for the student", widget=forms.Textarea(attrs={"rows": 6}))
 
 
-class ShowcaseForm(forms.Form):
+class ShowcaseForm(Form):
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}),
                               help_text="What the tool does and what changed for the partner. Markdown.")
     repository_url = forms.URLField(label="Repository link", required=False, assume_scheme="https")

@@ -9,8 +9,17 @@ from django.contrib.auth import get_user_model
 
 from accounts.roles import Role
 from curriculum.models import Cohort, Module, ModuleOffering, Programme, Term
+from mpt.forms import DateField, Form, TimeField
 
 from .models import Room, Session, SessionKind
+
+
+def week_messages(which):
+    """Messages for a teaching-week number, whose label ("From teaching week") reads badly inside a sentence."""
+    number = "Enter the number of the teaching week, from 1 to 52"
+    return {"required": f"Enter the {which} teaching week", "invalid": number, "min_value": number,
+            "max_value": number}
+
 
 WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"), (5, "Saturday"),
             (6, "Sunday")]
@@ -51,7 +60,7 @@ def warnings_digest(warnings):
     return hashlib.sha256("\n".join(warnings).encode()).hexdigest()[:16]
 
 
-class SaveAnywayMixin(forms.Form):
+class SaveAnywayMixin(Form):
     """A "Save anyway" box that counts only for the warnings the person was shown.
 
     The page carries a digest of the warnings it showed; if the details change
@@ -85,14 +94,13 @@ class SaveAnywayMixin(forms.Form):
             self.cleaned_data.get("warnings_seen") == warnings_digest(warnings)
 
 
-class SessionForm(WhereMixin, SaveAnywayMixin, forms.Form):
+class SessionForm(WhereMixin, SaveAnywayMixin, Form):
     offering = OfferingChoiceField(queryset=ModuleOffering.objects.none(), label="Module offering")
     kind = forms.ChoiceField(choices=SessionKind.choices, label="Kind of session")
     title = forms.CharField(max_length=200, required=False, label="Topic", help_text="For example “Week 3: Open data”.")
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                           help_text="For example 2 February 2027 (2027-02-02).")
-    start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), label="Starts at")
-    end_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), label="Ends at")
+    date = DateField()
+    start_time = TimeField(label="Start time")
+    end_time = TimeField(label="End time")
     room = forms.ModelChoiceField(queryset=Room.objects.filter(is_active=True), required=False)
     online_url = forms.URLField(required=False, assume_scheme="https", label="Online link",
                                  help_text="Instead of a room.")
@@ -128,15 +136,17 @@ class SessionForm(WhereMixin, SaveAnywayMixin, forms.Form):
         }
 
 
-class SeriesForm(WhereMixin, SaveAnywayMixin, forms.Form):
+class SeriesForm(WhereMixin, SaveAnywayMixin, Form):
     offering = OfferingChoiceField(queryset=ModuleOffering.objects.none(), label="Module offering")
     kind = forms.ChoiceField(choices=SessionKind.choices, label="Kind of session")
     title = forms.CharField(max_length=200, required=False, label="Topic")
     weekday = forms.TypedChoiceField(choices=WEEKDAYS[:5], coerce=int, label="Day of the week")
-    start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), label="Starts at")
-    end_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), label="Ends at")
-    first_week = forms.IntegerField(min_value=1, max_value=52, initial=1, label="From teaching week")
+    start_time = TimeField(label="Start time")
+    end_time = TimeField(label="End time")
+    first_week = forms.IntegerField(min_value=1, max_value=52, initial=1, label="From teaching week",
+                                    error_messages=week_messages("first"))
     last_week = forms.IntegerField(min_value=1, max_value=52, initial=10, label="To teaching week",
+                                   error_messages=week_messages("last"),
                                    help_text="Reading week and closure dates are left out.")
     room = forms.ModelChoiceField(queryset=Room.objects.filter(is_active=True), required=False)
     online_url = forms.URLField(required=False, assume_scheme="https", label="Online link",
@@ -164,12 +174,13 @@ class SeriesForm(WhereMixin, SaveAnywayMixin, forms.Form):
         return data
 
 
-class SeriesEditForm(WhereMixin, SaveAnywayMixin, forms.Form):
+class SeriesEditForm(WhereMixin, SaveAnywayMixin, Form):
     from_week = forms.IntegerField(min_value=1, max_value=52, label="Change from teaching week",
+                                   error_messages=week_messages("first changed"),
                                    help_text="Sessions in earlier weeks stay as they are.")
     weekday = forms.TypedChoiceField(choices=WEEKDAYS[:5], coerce=int, label="Day of the week")
-    start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), label="Starts at")
-    end_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), label="Ends at")
+    start_time = TimeField(label="Start time")
+    end_time = TimeField(label="End time")
     room = forms.ModelChoiceField(queryset=Room.objects.filter(is_active=True), required=False)
     online_url = forms.URLField(required=False, assume_scheme="https", label="Online link",
                                  help_text="Instead of a room.")
@@ -182,23 +193,25 @@ class SeriesEditForm(WhereMixin, SaveAnywayMixin, forms.Form):
         self.fields["teachers"].queryset = staff_users()
 
 
-class SeriesMoveForm(forms.Form):
+class SeriesMoveForm(Form):
     weeks = forms.TypedChoiceField(
         choices=[(1, "One week later"), (2, "Two weeks later"), (-1, "One week earlier")], coerce=int,
-        initial=1, label="Move by",
+        initial=1, label="Move by", error_messages={"required": "Select how far to move the sessions"},
     )
     from_week = forms.IntegerField(min_value=1, max_value=52, required=False, label="From teaching week",
+                                   error_messages=week_messages("first"),
                                    help_text="Leave blank to move every session that is not cancelled.")
 
 
-class CancelForm(forms.Form):
+class CancelForm(Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), max_length=1000, label="Why is it cancelled?",
         help_text="Students and staff receive this in an email and see it on the timetable.",
+        error_messages={"required": "Enter why the session is cancelled"},
     )
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     term = forms.ModelChoiceField(queryset=Term.objects.select_related("academic_year"),
                                   help_text="Module codes in the file are matched to their offering in this term.")
     file = forms.FileField(

@@ -70,7 +70,10 @@ def test_the_edit_form_shows_the_moments_in_the_programmes_time_zone(admin):
 
     page = admin.get(reverse("admissions:intake-edit", args=[intake.slug])).content.decode()
 
-    assert 'name="closes_at" value="2027-06-30T12:00"' in page
+    assert 'name="closes_at_day" value="30"' in page
+    assert 'name="closes_at_month" value="6"' in page
+    assert 'name="closes_at_year" value="2027"' in page
+    assert 'name="closes_at_time" value="12:00"' in page
 
 
 def test_a_deadline_before_the_opening_is_refused_and_nothing_is_saved(admin):

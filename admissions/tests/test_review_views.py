@@ -388,7 +388,10 @@ def test_changing_a_decision_starts_from_what_it_says_now(client):
                                                                              datetime.date(2030, 8, 31))
     assert form["condition_2"].value() is None
     page = client.get(reverse("admissions:admin-decision", args=[application.pk])).content.decode()
-    assert 'value="2030-08-31"' in page  # a date input only shows an ISO date
+    # The due date shows as day, month and year.
+    assert 'name="condition_1_due_day" value="31"' in page
+    assert 'name="condition_1_due_month" value="8"' in page
+    assert 'name="condition_1_due_year" value="2030"' in page
 
 
 def test_setup_form_shows_the_due_date_a_date_input_can_read(client):
@@ -400,7 +403,9 @@ def test_setup_form_shows_the_due_date_a_date_input_can_read(client):
     setup.save()
     client.force_login(admin_user())
     page = client.get(reverse("admissions:admin-setup", args=[intake.slug])).content.decode()
-    assert 'type="date" name="due_on" value="2030-01-15"' in page
+    assert 'name="due_on_day" value="15"' in page
+    assert 'name="due_on_month" value="1"' in page
+    assert 'name="due_on_year" value="2030"' in page
 
 
 def test_decisions_page_names_the_applicant_of_each_waiting_email_and_asks_before_sending(client):

@@ -2,9 +2,13 @@
 
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
+from mpt.pdf import refuse_active_content, without_metadata
 from notifications.services import queue_email
 
 from ..models import (
@@ -21,8 +25,14 @@ from .allocation_runs import published_assignment
 PDF_MAX_BYTES = 20 * 1024 * 1024
 
 
+NOT_A_PDF = "The report must be a PDF file. Save or export it as PDF and upload it again."
+
+
 def check_pdf(upload):
-    """A report must really be a PDF: its content starts %PDF- and ends with %%EOF."""
+    """A report must really be a PDF, readable, without active content (mpt.pdf).
+
+    Returns the copy to store: the same document without its metadata.
+    """
     if upload.size > PDF_MAX_BYTES:
         raise ValidationError("The report must be smaller than 20 MB.")
     upload.seek(0)
@@ -31,7 +41,18 @@ def check_pdf(upload):
     tail = upload.read()
     upload.seek(0)
     if head != b"%PDF-" or b"%%EOF" not in tail:
-        raise ValidationError("The report must be a PDF file. Save or export it as PDF and upload it again.")
+        raise ValidationError(NOT_A_PDF)
+    try:
+        reader = PdfReader(upload, strict=False)
+        if reader.is_encrypted or len(reader.pages) < 1:
+            raise ValidationError(NOT_A_PDF)
+        refuse_active_content(reader)
+        stored = without_metadata(reader)
+    except ValidationError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError):
+        raise ValidationError(NOT_A_PDF) from None
+    return ContentFile(stored, name=upload.name or "report.pdf")
 
 
 def milestone_set(*, round_: ThesisRound, kind: str, due_at, description="", by) -> Milestone:
@@ -57,7 +78,7 @@ def submission_submit(*, milestone: Milestone, student, repository_url="", demo_
     if assignment is None:
         raise ValidationError("You can hand in work once you have a project.")
     if report:
-        check_pdf(report)
+        report = check_pdf(report)
     if not (repository_url or demo_url or report):
         raise ValidationError("Give a repository link, a report or a demo link.")
     now = now or timezone.now()
