@@ -118,7 +118,7 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 # MPT_RUN_DIR, and share a cache kept there (the worker's heartbeat, the page
 # cache), so the scheduled jobs run as in production. A real broker always wins.
 MPT_DEV_BROKER = env("MPT_DEV_BROKER", default="")
-MPT_RUN_DIR = Path(env("MPT_RUN_DIR", default=str(BASE_DIR / ".run")))
+MPT_RUN_DIR = Path(env("MPT_RUN_DIR", default="") or BASE_DIR / ".run")
 DEV_BROKER_IN_FILES = bool(MPT_DEV_BROKER) and not CELERY_BROKER_URL
 if DEV_BROKER_IN_FILES:
     if MPT_DEV_BROKER != "filesystem" or not DEBUG:

@@ -326,6 +326,11 @@ def test_the_dev_broker_keeps_tasks_and_the_cache_in_files_under_the_run_folder(
     }
 
 
+def test_an_empty_run_folder_setting_means_the_one_in_the_project():
+    found = settings_with({"DJANGO_DEBUG": "1", "MPT_DEV_BROKER": "filesystem", "MPT_RUN_DIR": ""}, "MPT_RUN_DIR")
+    assert found == {"MPT_RUN_DIR": str(ROOT / ".run")}
+
+
 def test_a_real_broker_wins_over_the_dev_broker_and_keeps_the_production_settings(tmp_path):
     redis = "redis://127.0.0.1:6379/9"
     production = settings_with({"DJANGO_DEBUG": "1", "CELERY_BROKER_URL": redis},
