@@ -1,17 +1,28 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+
+from mpt.forms import ErrorMessagesMixin, Form, ModelForm
 
 from .managers import normalise_email
 from .models import User
 
-EMAIL_TAKEN_MESSAGE = (
-    "An account with this email address already exists. Log in, or reset "
-    "your password if you have forgotten it."
-)
+RULES_HINT = "At least 10 characters. Not a common password, not only numbers."
+MISMATCH_MESSAGE = "The two passwords do not match."
 
 
-class SignupForm(forms.Form):
+def password_errors(form, *, field, password, user):
+    """Every password rule the password breaks, all at once, beside `field`."""
+    try:
+        password_validation.validate_password(password, user)
+    except forms.ValidationError as error:
+        form.add_error(field, error)
+
+
+class SignupForm(Form):
+    about_you = True
+
     full_name = forms.CharField(
         label="Full name", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
@@ -23,7 +34,7 @@ class SignupForm(forms.Form):
     password1 = forms.CharField(
         label="Password",
         strip=False,
-        help_text="At least 10 characters. Not a common password, not only numbers.",
+        help_text=RULES_HINT,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
@@ -33,27 +44,25 @@ class SignupForm(forms.Form):
     )
 
     def clean_email(self):
-        email = normalise_email(self.cleaned_data["email"])
-        if User.objects.email_taken(email):
-            raise forms.ValidationError(EMAIL_TAKEN_MESSAGE, code="email_taken")
-        return email
+        # Whether the address has an account is not the form's business: the
+        # answer must be the same either way (services.user_signup).
+        return normalise_email(self.cleaned_data["email"])
 
     def clean(self):
         cleaned = super().clean()
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", "The two passwords do not match.")
-        elif password1:
+        if password1:
             candidate = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
-            try:
-                password_validation.validate_password(password1, candidate)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
+            password_errors(self, field="password1", password=password1, user=candidate)
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", MISMATCH_MESSAGE)
         return cleaned
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(ErrorMessagesMixin, AuthenticationForm):
     """Log in by email. An account that has not confirmed its address is told so."""
+
+    about_you = True
 
     username = forms.EmailField(
         label="Email address",
@@ -87,16 +96,60 @@ class LoginForm(AuthenticationForm):
         return user is not None and not user.is_active and user.check_password(password or "")
 
 
-class ResendVerificationForm(forms.Form):
+class ResendVerificationForm(Form):
+    about_you = True
+
     email = forms.EmailField(
         label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(ModelForm):
+    about_you = True
+
     class Meta:
         model = User
         fields = ["full_name", "preferred_name"]
-        labels = {"full_name": "Full name", "preferred_name": "Preferred name (optional)"}
+        labels = {"full_name": "Full name", "preferred_name": "Preferred name"}
 
 
+class PasswordResetForm(ErrorMessagesMixin, auth_forms.PasswordResetForm):
+    """Django's form asking where to send a reset link, with messages that say what to fix."""
+
+    about_you = True
+
+
+class NewPasswordFieldsMixin:
+    """Django's set-password forms, with every rule the new password breaks
+    shown beside the new password itself, all at once, and a mismatch beside
+    the confirmation (Django puts both on the confirmation)."""
+
+    about_you = True
+
+    def _relabel(self):
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].help_text = RULES_HINT
+        self.fields["new_password2"].label = "Confirm new password"
+        self.fields["new_password2"].help_text = ""
+
+    def clean(self):
+        password1 = self.cleaned_data.get("new_password1")
+        password2 = self.cleaned_data.get("new_password2")
+        if password1:
+            password_errors(self, field="new_password1", password=password1, user=self.user)
+        if password1 and password2 and password1 != password2:
+            self.add_error("new_password2", MISMATCH_MESSAGE)
+        return self.cleaned_data
+
+
+class SetPasswordForm(NewPasswordFieldsMixin, ErrorMessagesMixin, auth_forms.SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._relabel()
+
+
+class PasswordChangeForm(NewPasswordFieldsMixin, ErrorMessagesMixin, auth_forms.PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._relabel()
+        self.fields["old_password"].label = "Current password"

@@ -7,6 +7,8 @@ limits but nothing is required; "Save and continue" requires what the step needs
 from django import forms
 from django.core.validators import URLValidator
 
+from mpt.forms import Form
+
 from .models import IntakeQuestion
 from .pdf import TOO_LARGE, clean_pdf
 
@@ -44,8 +46,10 @@ def word_limit_validator(limit):
     return check
 
 
-class StepForm(forms.Form):
+class StepForm(Form):
     """A step of the application. `fields_to_save()` returns the Application fields it writes."""
+
+    about_you = True
 
     def __init__(self, *args, application, draft=False, **kwargs):
         self.application = application
@@ -69,16 +73,17 @@ class PersonalForm(StepForm):
     phone = forms.CharField(
         label="Phone number", max_length=40, help_text="Include the country code if outside the UK."
     )
-    country_of_residence = forms.CharField(label="Country you live in", max_length=100)
+    country_of_residence = forms.CharField(label="Country you live in", max_length=100,
+                                           error_messages={"required": "Enter the country you live in"})
     accessibility_needs = forms.CharField(
-        label="Accessibility needs or adjustments (optional)",
+        label="Accessibility needs or adjustments",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Only the admissions team sees this, never the people who review your application. "
         "It does not affect the decision.",
     )
     circumstances = forms.CharField(
-        label="Anything else about your circumstances you want the admissions team to know (optional)",
+        label="Anything else about your circumstances you want the admissions team to know",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="For example caring responsibilities or a gap in your education. Seen only by the admissions team.",
@@ -91,7 +96,11 @@ class EducationForm(StepForm):
     )
     qualification_subject = forms.CharField(label="Subject", max_length=200)
     institution = forms.CharField(label="University or college", max_length=200)
-    qualification_year = forms.IntegerField(label="Year awarded (or expected)", min_value=1950, max_value=2100)
+    qualification_year = forms.IntegerField(
+        label="Year awarded (or expected)", min_value=1950, max_value=2100,
+        error_messages=dict.fromkeys(
+            ["required", "invalid", "min_value", "max_value"], "Enter the year awarded as 4 numbers, for example 2024"),
+    )
     current_role = forms.CharField(label="Your current job title", max_length=200, required=False)
     employer = forms.CharField(label="Employer", max_length=200, required=False)
     work_history = forms.CharField(
@@ -105,6 +114,7 @@ class EducationForm(StepForm):
 class CodingForm(StepForm):
     years_coding = forms.IntegerField(
         label="How many years have you been writing code?", min_value=0, max_value=70,
+        error_messages={"required": "Enter how many years you have been writing code"},
     )
     code_links = forms.CharField(
         label="Links to your public code or portfolio",
@@ -257,12 +267,24 @@ class RefereesForm(StepForm):
         super().__init__(*args, **kwargs)
         by_order = {r.order: r for r in referees}
         for order in (1, 2):
-            self.fields[f"referee_{order}_name"] = forms.CharField(label="Full name", max_length=200)
+            # The labels sit under "Referee 1" and "Referee 2"; the messages name which one.
+            self.fields[f"referee_{order}_name"] = forms.CharField(
+                label="Full name", max_length=200,
+                error_messages={"required": f"Enter the full name of referee {order}",
+                                "max_length": f"Referee {order}'s name must be 200 characters or fewer"},
+            )
             self.fields[f"referee_{order}_relationship"] = forms.CharField(
                 label="How they know you", max_length=200,
                 help_text="For example “My manager at Hackney Council since 2022”.",
+                error_messages={"required": f"Enter how referee {order} knows you",
+                                "max_length": f"How referee {order} knows you must be 200 characters or fewer"},
             )
-            self.fields[f"referee_{order}_email"] = forms.EmailField(label="Email address")
+            self.fields[f"referee_{order}_email"] = forms.EmailField(
+                label="Email address",
+                error_messages={"required": f"Enter the email address of referee {order}",
+                                "invalid": f"Enter referee {order}'s email address in the correct format, "
+                                           "like name@example.org"},
+            )
             referee = by_order.get(order)
             if referee is not None and not self.is_bound:
                 self.initial[f"referee_{order}_name"] = referee.name
@@ -339,7 +361,7 @@ class UploadTooLargeMixin:
         return cleaned
 
 
-class DocumentUploadForm(UploadTooLargeMixin, forms.Form):
+class DocumentUploadForm(UploadTooLargeMixin, Form):
     kind = forms.ChoiceField(widget=forms.HiddenInput)
     file = PdfField(label="Choose a PDF file")
 
@@ -348,7 +370,7 @@ class DocumentUploadForm(UploadTooLargeMixin, forms.Form):
         self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
 
 
-class DeclarationForm(forms.Form):
+class DeclarationForm(Form):
     declaration = forms.BooleanField(
         label="I confirm that the information in this application is true and complete, "
         "and that the work I point to is my own.",
@@ -361,7 +383,7 @@ class DeclarationForm(forms.Form):
     notice_version = forms.CharField(widget=forms.HiddenInput)
 
 
-class ReferenceForm(UploadTooLargeMixin, forms.Form):
+class ReferenceForm(UploadTooLargeMixin, Form):
     reference_text = forms.CharField(
         label="Type your reference",
         required=False,
@@ -378,11 +400,11 @@ class ReferenceForm(UploadTooLargeMixin, forms.Form):
         return cleaned
 
 
-class EvidenceForm(UploadTooLargeMixin, forms.Form):
+class EvidenceForm(UploadTooLargeMixin, Form):
     file = PdfField(label="Upload evidence (PDF)")
 
 
-class OfferResponseForm(forms.Form):
+class OfferResponseForm(Form):
     answer = forms.ChoiceField(
         label="Do you accept this offer?",
         choices=[("accept", "I accept the offer"), ("decline", "I decline the offer")],
@@ -391,9 +413,9 @@ class OfferResponseForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(Form):
     reason = forms.CharField(
-        label="Why are you withdrawing? (optional)",
+        label="Why are you withdrawing?",
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -1,8 +1,10 @@
 import re
 
 import pytest
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
 from django.core import mail, signing
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts import services
@@ -76,25 +78,84 @@ def test_following_the_link_twice_is_harmless(client):
     assert User.objects.get(email="noor@example.org").email_verified_at == first
 
 
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+def page_without_csrf(response):
+    return CSRF.sub("", response.content.decode())
+
+
+def test_signup_with_an_address_that_has_an_account_answers_exactly_as_a_new_one(client):
+    first = signup(client)
+    first_page = page_without_csrf(client.get(first["Location"]))
+    User.objects.filter(email="noor@example.org").update(is_active=True, email_verified_at="2026-01-05T10:00Z")
+    mail.outbox.clear()
+
+    client.cookies.clear()
+    again = signup(client, full_name="Someone Else", email="NOOR@example.org", password1="another-long-pass-9",
+                   password2="another-long-pass-9")
+
+    assert (again.status_code, again["Location"]) == (first.status_code, first["Location"])
+    assert page_without_csrf(client.get(again["Location"])) == first_page
+    assert "We have sent a link to <strong>noor@example.org</strong>" in first_page
+
+
 @pytest.mark.parametrize("email", ["taken@example.org", "TAKEN@Example.org"])
-def test_signup_with_an_email_already_taken_in_any_case_is_refused(client, email):
-    UserFactory(email="taken@example.org")
+def test_signup_with_a_taken_address_mails_its_owner_and_changes_nothing(client, email):
+    owner = UserFactory(email="taken@example.org", full_name="Ada Owner", preferred_name="Ada")
 
     response = signup(client, email=email)
 
-    assert response.status_code == 200
-    assert "An account with this email address already exists" in response.content.decode()
+    assert response["Location"] == reverse("accounts:signup-done")
     assert User.objects.filter(email__iexact="taken@example.org").count() == 1
-    assert mail.outbox == []
+    owner.refresh_from_db()
+    assert (owner.full_name, owner.check_password(TEST_PASSWORD)) == ("Ada Owner", True)
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["taken@example.org"], "You already have an account on Masters in Public Technology")
+    ]
+    body = mail.outbox[0].body
+    assert body.startswith("Hello Ada,\n\nSomeone, perhaps you, tried to create an account")
+    assert "\nhttp://testserver/accounts/login/\n" in body
+    assert "choose a new one here: http://testserver/accounts/password/reset/\n" in body
+    assert mail.outbox[0].extra_headers["X-MPT-Purpose"] == "account_signup_existing"
 
 
-def test_signup_race_on_the_same_address_is_answered_not_crashed(client, monkeypatch):
-    # Both requests pass the form check; the database decides at insert.
-    monkeypatch.setattr(User.objects, "email_taken", lambda email: False)
-    UserFactory(email="noor@example.org")
-    with pytest.raises(services.EmailTaken):
-        services.user_signup(email="noor@example.org", full_name="Noor", password=GOOD["password1"])
+def test_signup_with_an_unconfirmed_address_sends_a_fresh_confirmation_link_instead(client):
+    UserFactory(unverified=True, email="wait@example.org")
+
+    signup(client, email="wait@example.org")
+
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["wait@example.org"], "Confirm your email address for Masters in Public Technology")
+    ]
+    client.get(verification_link())
+    assert User.objects.get(email="wait@example.org").is_active
+
+
+def test_signup_hashes_the_password_whether_or_not_the_address_is_taken(client, monkeypatch):
+    hashed = []
+    real = services.make_password
+    monkeypatch.setattr(services, "make_password", lambda password: hashed.append(password) or real(password))
+    UserFactory(email="taken@example.org")
+
+    signup(client)
+    signup(client, email="taken@example.org", password1="second-long-pass-7", password2="second-long-pass-7")
+
+    assert hashed == ["a-quiet-harbour-42", "second-long-pass-7"]
+
+
+def test_signup_race_on_the_same_address_is_answered_as_a_taken_address(monkeypatch):
+    # Both requests found no account; the database decides at insert.
+    UserFactory(email="noor@example.org", preferred_name="Noor")
+    answers = iter([None])
+    real = services._account_with
+    monkeypatch.setattr(services, "_account_with", lambda email: next(answers, None) or real(email))
+
+    result = services.user_signup(email="noor@example.org", full_name="Noor", password=GOOD["password1"])
+
+    assert result is None
     assert User.objects.filter(email="noor@example.org").count() == 1
+    assert [m.subject for m in mail.outbox] == ["You already have an account on Masters in Public Technology"]
 
 
 @pytest.mark.parametrize(
@@ -103,8 +164,8 @@ def test_signup_race_on_the_same_address_is_answered_not_crashed(client, monkeyp
         ({"password1": "password", "password2": "password"}, "password1", "This password is too short"),
         ({"password1": "1234567890123", "password2": "1234567890123"}, "password1", "entirely numeric"),
         ({"password2": "something-else-entirely"}, "password2", "The two passwords do not match."),
-        ({"email": "not-an-email"}, "email", "Enter a valid email address."),
-        ({"full_name": ""}, "full_name", "This field is required."),
+        ({"email": "not-an-email"}, "email", "Enter your email address in the correct format, like name@example.org"),
+        ({"full_name": ""}, "full_name", "Enter your full name"),
     ],
 )
 def test_bad_signup_input_gets_a_message_beside_the_field_and_creates_nothing(client, overrides, field, message):
@@ -130,7 +191,7 @@ def test_signup_keeps_what_the_user_typed_after_an_error(client):
 
 
 def test_if_the_mail_cannot_be_sent_nothing_is_created(client, monkeypatch):
-    def broken_send(user):
+    def broken_send(user, next_url=""):
         raise ConnectionRefusedError("smtp down")
 
     monkeypatch.setattr(services, "send_verification_email", broken_send)
@@ -224,3 +285,22 @@ def test_new_applicants_get_only_the_applicant_group(client):
     signup(client)
     user = User.objects.get(email="noor@example.org")
     assert list(user.groups.all()) == [Group.objects.get(name="applicant")]
+
+
+def test_signup_reports_every_password_problem_at_once_beside_the_field_and_in_the_summary(client):
+    response = signup(client, password1="12345678", password2="12345679")
+
+    html = response.content.decode()
+    try:
+        password_validation.validate_password("12345678", User(email=GOOD["email"], full_name=GOOD["full_name"]))
+    except ValidationError as error:
+        messages = error.messages
+    assert len(messages) == 3  # too short, too common, only numbers
+    beside = re.search(r'<p class="field-error" id="id_password1-error">(.*?)</p>', html, re.S).group(1)
+    summary = re.search(r'<div class="error-summary".*?</ul>', html, re.S).group(0)
+    for message in messages:
+        assert message in beside
+        assert f'<a href="#id_password1">{message}</a>' in summary
+    assert '<a href="#id_password2">The two passwords do not match.</a>' in summary
+    assert User.objects.count() == 0
+    assert mail.outbox == []
