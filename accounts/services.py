@@ -1,6 +1,14 @@
-"""Account use cases: sign-up, email verification, profile changes."""
+"""Account use cases: sign-up, email verification, password reset, profile changes.
+
+Sign-up and password reset answer the same way, after the same work, whether or
+not the address has an account, so neither can be used to find out who has one.
+"""
+
+from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.mail import EmailMessage
@@ -8,15 +16,14 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
+from .managers import normalise_email
 from .models import User
 from .roles import Role
 
 VERIFY_SALT = "accounts.verify-email"
-
-
-class EmailTaken(Exception):
-    """Another account already uses this address (in any letter case)."""
+NEXT_MAX_LENGTH = 500
 
 
 class VerificationLinkInvalid(Exception):
@@ -25,26 +32,58 @@ class VerificationLinkInvalid(Exception):
         self.reason = reason  # "expired" or "invalid"
 
 
-def make_verification_token(user):
-    # The address is signed too, so a link sent to an old address verifies nothing.
-    return signing.TimestampSigner(salt=VERIFY_SALT).sign_object(
-        {"u": user.pk, "e": user.email}
-    )
+def safe_next(url):
+    """`url` if it is a path on this site ("/apply/intake/x/"), else "".
+
+    Only paths: a full address, even to this host, or a scheme-relative
+    "//elsewhere" is dropped, so no link we send can lead off the site.
+    """
+    url = (url or "").strip()
+    if (
+        not url.startswith("/")
+        or len(url) > NEXT_MAX_LENGTH
+        or not url_has_allowed_host_and_scheme(url, allowed_hosts=set())
+    ):
+        return ""
+    return url
 
 
-def verification_url(user):
-    path = reverse("accounts:verify-email", args=[make_verification_token(user)])
+def login_url(next_url=""):
+    """The absolute login address, with the page to land on afterwards if any."""
+    url = f"{settings.SITE_URL}{reverse('accounts:login')}"
+    next_url = safe_next(next_url)
+    return f"{url}?next={quote(next_url)}" if next_url else url
+
+
+def make_verification_token(user, next_url=""):
+    # The address is signed too, so a link sent to an old address verifies nothing;
+    # the page to land on after logging in travels inside the signed link.
+    data = {"u": user.pk, "e": user.email}
+    next_url = safe_next(next_url)
+    if next_url:
+        data["n"] = next_url
+    return signing.TimestampSigner(salt=VERIFY_SALT).sign_object(data)
+
+
+def verification_url(user, next_url=""):
+    path = reverse("accounts:verify-email", args=[make_verification_token(user, next_url)])
     return f"{settings.SITE_URL}{path}"
 
 
-def send_verification_email(user):
-    """Send the link that confirms the address. Side effect: one email to the user."""
-    context = {
+def _mail_context(user):
+    return {
         "user": user,
-        "verify_url": verification_url(user),
-        "valid_hours": settings.ACCOUNT_VERIFICATION_MAX_AGE // 3600,
         "site_name": settings.SITE_NAME,
         "support_email": settings.SUPPORT_EMAIL,
+    }
+
+
+def send_verification_email(user, next_url=""):
+    """Send the link that confirms the address. Side effect: one email to the user."""
+    context = {
+        **_mail_context(user),
+        "verify_url": verification_url(user, next_url),
+        "valid_hours": settings.ACCOUNT_VERIFICATION_MAX_AGE // 3600,
     }
     EmailMessage(
         subject=f"Confirm your email address for {settings.SITE_NAME}",
@@ -54,32 +93,79 @@ def send_verification_email(user):
     ).send()
 
 
-def user_signup(*, email, full_name, password):
-    """Create an account that stays inactive until its address is confirmed.
+def send_signup_existing_email(user, next_url=""):
+    """Tell an account's owner that someone tried to sign up with their address.
 
-    Side effects: the user is created with the applicant role; a verification
-    email is sent. If sending fails, nothing is created.
+    Side effect: one email to the user, with links to log in and to reset the password.
     """
+    context = {
+        **_mail_context(user),
+        "login_url": login_url(next_url),
+        "reset_url": f"{settings.SITE_URL}{reverse('accounts:password-reset')}",
+    }
+    EmailMessage(
+        subject=f"You already have an account on {settings.SITE_NAME}",
+        body=render_to_string("accounts/email/signup_existing.txt", context),
+        to=[user.email],
+        headers={"X-MPT-Purpose": "account_signup_existing"},
+    ).send()
+
+
+def _account_with(email):
+    return User.objects.filter(email=email).first()
+
+
+def _tell_existing(user, next_url):
+    # Still unconfirmed: what its owner needs is a fresh link, not a login page that refuses them.
+    if user.email_verified_at is None:
+        send_verification_email(user, next_url)
+    else:
+        send_signup_existing_email(user, next_url)
+
+
+def user_signup(*, email, full_name, password, next_url=""):
+    """Sign up with an address, answering the same whether or not it has an account.
+
+    Returns the new user, or None when the address already had an account.
+    The password is hashed on both paths and one mail is queued on both, so the
+    two take the same time.
+
+    Side effects, for a new address: an inactive account with the applicant
+    role and a verification email whose link leads on to `next_url` (a path on
+    this site). For an address that has an account: that account is left as it
+    is and its owner is told someone tried to sign up (with links to log in and
+    to reset the password; a fresh confirmation link if it is not yet
+    confirmed). If the mail cannot be handed over, nothing is created.
+    """
+    email = normalise_email(email)
+    encoded = make_password(password)
     try:
         with transaction.atomic():
-            if User.objects.email_taken(email):
-                raise EmailTaken(email)
-            user = User.objects.create_user(
-                email=email, password=password, full_name=full_name, is_active=False
-            )
+            existing = _account_with(email)
+            if existing is not None:
+                _tell_existing(existing, next_url)
+                return None
+            user = User.objects.create(email=email, full_name=full_name, is_active=False, password=encoded)
             user.groups.add(Group.objects.get(name=Role.APPLICANT))
-            send_verification_email(user)
-    except IntegrityError as exc:
-        # Two sign-ups with one address at the same moment: the database decides.
-        raise EmailTaken(email) from exc
+            send_verification_email(user, next_url)
+    except IntegrityError:
+        # Two sign-ups with one address at the same moment: the database decides,
+        # and the one that lost is answered as an existing address.
+        with transaction.atomic():
+            existing = _account_with(email)
+            if existing is None:
+                raise
+            _tell_existing(existing, next_url)
+        return None
     return user
 
 
 def user_verify_email(*, token):
     """Confirm an address from a signed link and activate the account.
 
-    Returns the user. Raises VerificationLinkInvalid for an expired, tampered or
-    stale link. Confirming twice is harmless and returns the same user.
+    Returns the user and the page to land on after logging in ("" for none).
+    Raises VerificationLinkInvalid for an expired, tampered or stale link.
+    Confirming twice is harmless and returns the same.
     """
     signer = signing.TimestampSigner(salt=VERIFY_SALT)
     try:
@@ -96,18 +182,67 @@ def user_verify_email(*, token):
             user.email_verified_at = timezone.now()
             user.is_active = True
             user.save(update_fields=["email_verified_at", "is_active"])
-    return user
+    return user, safe_next(data.get("n"))
 
 
-def resend_verification(*, email):
+def resend_verification(*, email, next_url=""):
     """Send a fresh link if an unconfirmed account has this address; else nothing.
 
     The caller shows the same answer either way, so the form reveals no account.
     """
-    user = User.objects.filter(email=email.strip().lower(), email_verified_at__isnull=True).first()
+    user = User.objects.filter(email=normalise_email(email), email_verified_at__isnull=True).first()
     if user is not None:
-        send_verification_email(user)
+        send_verification_email(user, next_url)
     return user
+
+
+def password_reset_request(*, email):
+    """Ask for a reset link for `email`, doing the same work whether or not it has an account.
+
+    The request only hands the address to a task (`accounts.send_password_reset`),
+    so finding the account, making the token and queuing the mail happen in the
+    worker for a known address and nothing happens there for an unknown one;
+    the request's cost and answer are the same. Dispatched on commit. If the
+    broker cannot take the task, the work is done here instead, so the link is
+    still sent (slower, and then timing differs, while the broker is down).
+
+    Side effects: one task; from it, at most one mail (Django's reset mail,
+    through the outbox) to an active account with this address.
+    """
+    from . import tasks
+
+    email = normalise_email(email)
+
+    def dispatch():
+        from kombu.exceptions import OperationalError
+
+        try:
+            tasks.send_password_reset.delay(email)
+        except (OperationalError, OSError):
+            password_reset_send(email=email)
+
+    transaction.on_commit(dispatch)
+
+
+def password_reset_send(*, email):
+    """Mail a password reset link to the active account with `email`, if there is one.
+
+    Side effect: at most one mail, through the outbox. Runs in the worker.
+    """
+    form = PasswordResetForm({"email": email})
+    if not form.is_valid():
+        return
+    form.save(
+        domain_override=settings.SITE_URL.split("://", 1)[-1],
+        use_https=settings.SITE_URL.startswith("https://"),
+        subject_template_name="accounts/email/password_reset_subject.txt",
+        email_template_name="accounts/email/password_reset.txt",
+        extra_email_context={
+            "site_name": settings.SITE_NAME,
+            "site_url": settings.SITE_URL,
+            "support_email": settings.SUPPORT_EMAIL,
+        },
+    )
 
 
 def user_update_profile(*, user, full_name, preferred_name):

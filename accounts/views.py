@@ -3,31 +3,48 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import services
-from .forms import EMAIL_TAKEN_MESSAGE, LoginForm, ProfileForm, ResendVerificationForm, SignupForm
+from . import ratelimits, services
+from .forms import (
+    LoginForm,
+    PasswordChangeForm,
+    ProfileForm,
+    ResendVerificationForm,
+    SetPasswordForm,
+    SignupForm,
+)
+
+
+def _next(request):
+    """The same-site page to return to after signing up and logging in, or ""."""
+    return services.safe_next(request.POST.get("next") or request.GET.get("next"))
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
+    next_url = _next(request)
     if request.user.is_authenticated:
-        return redirect("accounts:profile")
+        return redirect(next_url or "accounts:profile")
+    if request.method == "POST":
+        refusal = ratelimits.check(request, "signup", account=request.POST.get("email", ""))
+        if refusal:
+            return ratelimits.refused_response(request, refusal)
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            user = services.user_signup(
-                email=form.cleaned_data["email"],
-                full_name=form.cleaned_data["full_name"],
-                password=form.cleaned_data["password1"],
-            )
-        except services.EmailTaken:
-            form.add_error("email", EMAIL_TAKEN_MESSAGE)
-        else:
-            request.session["signup_email"] = user.email
-            return redirect("accounts:signup-done")
-    return render(request, "accounts/signup.html", {"form": form})
+        # The same answer whether or not the address has an account.
+        services.user_signup(
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data["full_name"],
+            password=form.cleaned_data["password1"],
+            next_url=next_url,
+        )
+        request.session["signup_email"] = form.cleaned_data["email"]
+        request.session["signup_next"] = next_url
+        return redirect("accounts:signup-done")
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
 
 @require_safe
@@ -46,7 +63,7 @@ def signup_done(request):
 @require_safe
 def verify_email(request, token):
     try:
-        user = services.user_verify_email(token=token)
+        user, next_url = services.user_verify_email(token=token)
     except services.VerificationLinkInvalid as error:
         return render(
             request,
@@ -55,14 +72,17 @@ def verify_email(request, token):
             status=400,
         )
     messages.success(request, f"Thank you: {user.email} is confirmed. You can now log in.")
-    return redirect("accounts:login")
+    login = reverse("accounts:login")
+    return redirect(f"{login}?{urlencode({'next': next_url})}" if next_url else login)
 
 
 @require_http_methods(["GET", "POST"])
 def resend_verification(request):
     form = ResendVerificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.resend_verification(email=form.cleaned_data["email"])
+        services.resend_verification(
+            email=form.cleaned_data["email"], next_url=services.safe_next(request.session.get("signup_next"))
+        )
         request.session["signup_email"] = form.cleaned_data["email"].lower()
         messages.info(
             request,
@@ -77,6 +97,14 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # Every attempt counts, the right password too, and is refused before
+        # any password is hashed: a flood costs a cache increment each.
+        refusal = ratelimits.check(request, "login", account=request.POST.get("username", ""))
+        if refusal:
+            return ratelimits.refused_response(request, refusal)
+        return super().post(request, *args, **kwargs)
 
     def get_default_redirect_url(self):
         # Without a ?next=, people land on their own work, not on their profile.
@@ -98,6 +126,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
@@ -109,18 +138,20 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
-    extra_email_context = {
-        "site_name": settings.SITE_NAME,
-        "site_url": settings.SITE_URL,
-        "support_email": settings.SUPPORT_EMAIL,
-    }
+
+    def post(self, request, *args, **kwargs):
+        refusal = ratelimits.check(request, "password_reset", account=request.POST.get("email", ""))
+        if refusal:
+            return ratelimits.refused_response(request, refusal)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
+        # Not form.save(): that finds the account and mails it here, which
+        # takes longer for an address that has one than for one that has not.
+        services.password_reset_request(email=form.cleaned_data["email"])
         self.request.session["reset_email"] = form.cleaned_data["email"]
-        return super().form_valid(form)
+        return redirect(self.success_url)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -128,6 +159,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:login")
     post_reset_login = False

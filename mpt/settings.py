@@ -189,7 +189,36 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_IPWARE_PROXY_COUNT = env.int("MPT_PROXY_COUNT", default=0)
+# Axes and the rate limits below read the client's address the same way, honouring MPT_PROXY_COUNT.
+AXES_CLIENT_IP_CALLABLE = "accounts.ratelimits.client_ip"
 AXES_VERBOSE = False
+
+# Rate limits on the public forms (accounts/ratelimits.py, counted by django-ratelimit
+# in the cache), per client address and per account (the address typed in). Each is
+# "<count>/<period>": s, m, h or d, optionally with a number ("30/5m" is 30 in 5 minutes).
+# Login counts every attempt, right password or not, and is checked before any hashing.
+MPT_RATE_LIMITS = {
+    "login": {
+        "address": env("MPT_RATE_LOGIN_PER_ADDRESS", default="30/5m"),
+        "account": env("MPT_RATE_LOGIN_PER_ACCOUNT", default="10/5m"),
+    },
+    "signup": {
+        "address": env("MPT_RATE_SIGNUP_PER_ADDRESS", default="20/h"),
+        "account": env("MPT_RATE_SIGNUP_PER_ACCOUNT", default="3/h"),
+    },
+    "password_reset": {
+        "address": env("MPT_RATE_PASSWORD_RESET_PER_ADDRESS", default="20/h"),
+        "account": env("MPT_RATE_PASSWORD_RESET_PER_ACCOUNT", default="3/h"),
+    },
+    "partner_proposal": {
+        "address": env("MPT_RATE_PARTNER_PROPOSAL_PER_ADDRESS", default="5/10m"),
+        "account": env("MPT_RATE_PARTNER_PROPOSAL_PER_ACCOUNT", default="5/h"),
+    },
+}
+RATELIMIT_ENABLE = env.bool("MPT_RATE_LIMITS_ON", default=True)
+# A cache that cannot count (Redis down) lets requests through rather than refusing everyone.
+RATELIMIT_FAIL_OPEN = True
+RATELIMIT_CACHE_PREFIX = "ratelimit:"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("MPT_TIME_ZONE", default="Europe/London")
@@ -301,12 +330,6 @@ CELERY_BEAT_SCHEDULE = {
     # Guest lectures whose session has ended become "delivered"; the thank-you follows by reminder.
     "lecturers-mark-delivered": {"task": "lecturers.mark_delivered", "schedule": 900.0},
 }
-
-# Thesis partner form: at most this many posts per address per window (seconds).
-THESES_PROPOSAL_RATE = (
-    env.int("MPT_THESES_PROPOSAL_RATE_LIMIT", default=5),
-    env.int("MPT_THESES_PROPOSAL_RATE_WINDOW", default=600),
-)
 
 # Security headers. The CSP is strict everywhere (no inline script or style),
 # so a page that works in development works in production.

@@ -31,3 +31,25 @@ def register():
             "Questions: {support_email}\n"
         ),
     )
+    register_purpose(
+        "account_signup_existing",
+        label="Someone tried to sign up with an address that has an account",
+        group="Accounts",
+        kind=Kind.INFORMATION,
+        placeholders={
+            "name": "The person's short name (or their address)",
+            "link": "The login page",
+        },
+        sample_context={"name": "Sam", "link": "https://mpt.example.ac.uk/accounts/login/"},
+        subject="You already have an account on {site_name}",
+        body=(
+            "Hello {name},\n\n"
+            "Someone, perhaps you, tried to create an account on {site_name} with this "
+            "email address. You already have an account, so we did not create another one "
+            "and nothing about your account has changed.\n\n"
+            "To log in, open this link:\n\n{link}\n\n"
+            "If you have forgotten your password, choose \"Forgotten your password?\" on that page.\n\n"
+            "If it was not you, you can ignore this email.\n\n"
+            "Questions: {support_email}\n"
+        ),
+    )

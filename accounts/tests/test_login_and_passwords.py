@@ -1,7 +1,11 @@
 import re
 
 import pytest
+from django.contrib.auth import password_validation
 from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
@@ -101,9 +105,10 @@ def reset_link():
     return match.group(1)
 
 
-def test_password_reset_works_once(client):
+def test_password_reset_works_once(client, django_capture_on_commit_callbacks):
     user = UserFactory(email="ada@example.org")
-    response = client.post(reverse("accounts:password-reset"), {"email": "ada@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password-reset"), {"email": "ada@example.org"})
     assert response["Location"] == reverse("accounts:password-reset-done")
     assert mail.outbox[-1].subject == "Reset your Masters in Public Technology password"
     link = reset_link()
@@ -171,3 +176,108 @@ def test_a_next_page_still_wins_over_the_landing_page(client):
         reverse("accounts:login") + "?next=/modules/", {"username": user.email, "password": TEST_PASSWORD}
     )
     assert response["Location"] == "/modules/"
+
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+def test_password_reset_answers_the_same_with_the_same_work_whether_or_not_the_address_has_an_account(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    pages, work = [], []
+    for known in (False, True):
+        if known:
+            UserFactory(email="ada@example.org")
+        client.cookies.clear()
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=False) as callbacks, CaptureQueriesContext(
+            connection
+        ) as queries:
+            response = client.post(reverse("accounts:password-reset"), {"email": "ada@example.org"})
+        work.append((len(queries), len(callbacks)))
+        for callback in callbacks:
+            callback()
+        done = client.get(response["Location"])
+        pages.append((response.status_code, response["Location"], CSRF.sub("", done.content.decode())))
+        assert [m.to for m in mail.outbox] == ([["ada@example.org"]] if known else [])
+
+    assert pages[0] == pages[1]
+    assert work[0] == work[1]
+    assert work[0][1] == 1  # one task dispatched on both paths
+    assert "If <strong>ada@example.org</strong> belongs to an account, we have sent it a link" in pages[0][2]
+
+
+def test_password_reset_for_an_inactive_account_sends_nothing(client, django_capture_on_commit_callbacks):
+    UserFactory(unverified=True, email="wait@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password-reset"), {"email": "wait@example.org"})
+    assert mail.outbox == []
+
+
+def test_password_reset_still_sends_when_the_broker_is_down(client, django_capture_on_commit_callbacks, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from accounts import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Connection refused")
+
+    monkeypatch.setattr(tasks.send_password_reset, "delay", broker_down)
+    UserFactory(email="ada@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password-reset"), {"email": "ada@example.org"})
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["ada@example.org"]]
+
+
+def validator_messages(password, user):
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        return error.messages
+    return []
+
+
+def field_errors(html, field):
+    match = re.search(rf'<p class="field-error" id="id_{field}-error">(.*?)</p>', html, re.S)
+    return match.group(1) if match else ""
+
+
+def test_password_change_reports_every_rule_the_new_password_breaks_at_once(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:password-change"),
+        {"old_password": TEST_PASSWORD, "new_password1": "12345678", "new_password2": "12345679"},
+    )
+    html = response.content.decode()
+    messages = validator_messages("12345678", user)
+    assert len(messages) == 3  # too short, too common, only numbers
+    beside = field_errors(html, "new_password1")
+    summary = re.search(r'<div class="error-summary".*?</ul>', html, re.S).group(0)
+    for message in messages:
+        assert message in beside
+        assert message in summary
+    assert "The two passwords do not match." in field_errors(html, "new_password2")
+    user.refresh_from_db()
+    assert user.check_password(TEST_PASSWORD)
+
+
+def test_password_reset_confirm_reports_every_rule_the_new_password_breaks_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    user = UserFactory(email="ada@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password-reset"), {"email": "ada@example.org"})
+    set_url = client.get(reset_link(), follow=True).redirect_chain[-1][0]
+
+    response = client.post(set_url, {"new_password1": "ada@example.org", "new_password2": "ada@example.org"})
+
+    html = response.content.decode()
+    messages = validator_messages("ada@example.org", user)
+    assert len(messages) >= 1
+    for message in messages:
+        assert message in field_errors(html, "new_password1")
+    assert field_errors(html, "new_password2") == ""
+    user.refresh_from_db()
+    assert user.check_password(TEST_PASSWORD)

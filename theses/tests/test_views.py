@@ -66,17 +66,30 @@ def test_a_filled_honeypot_looks_like_success_but_keeps_nothing(client):
     assert OutboundEmail.objects.count() == 0
 
 
-def test_the_partner_form_posted_fifty_times_a_minute_is_told_to_try_again_later(client, settings):
-    settings.THESES_PROPOSAL_RATE = (5, 600)
+def test_the_partner_form_posted_fifty_times_from_one_address_is_refused_after_five(client, settings):
+    settings.MPT_RATE_LIMITS = {**settings.MPT_RATE_LIMITS,
+                                "partner_proposal": {"address": "5/10m", "account": "100/h"}}
     statuses = [client.post(reverse("theses:partner-propose"),
-                            {**PARTNER_POST, "title": f"Project {n}"}).status_code for n in range(50)]
+                            {**PARTNER_POST, "title": f"Project {n}",
+                             "contact_email": f"person{n}@riverside.example.org"}).status_code for n in range(50)]
     assert statuses == [302] * 5 + [429] * 45
     assert Proposal.objects.count() == 5
     refused = client.post(reverse("theses:partner-propose"), PARTNER_POST)
-    assert "Too many attempts: try again later" in refused.content.decode()
+    assert "You have sent this form too many times. Try again after" in refused.content.decode()
+    assert 0 < int(refused["Retry-After"]) <= 600
     # Another address is not affected.
     other = client.post(reverse("theses:partner-propose"), PARTNER_POST, REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 302
+    assert Proposal.objects.count() == 6
+
+
+def test_one_contact_address_is_limited_whatever_the_client_address(client, settings):
+    settings.MPT_RATE_LIMITS = {**settings.MPT_RATE_LIMITS,
+                                "partner_proposal": {"address": "100/10m", "account": "2/h"}}
+    statuses = [client.post(reverse("theses:partner-propose"), {**PARTNER_POST, "title": f"Project {n}"},
+                            REMOTE_ADDR=f"10.0.0.{n}").status_code for n in range(1, 5)]
+    assert statuses == [302, 302, 429, 429]
+    assert Proposal.objects.count() == 2
 
 
 @pytest.mark.parametrize("n", [1, 4])

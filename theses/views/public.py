@@ -1,12 +1,12 @@
 """Public pages: /theses/, a proposal, the partner proposal form."""
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts import ratelimits
 
 from .. import selectors, services
 from ..forms import (
@@ -42,28 +42,6 @@ def proposal_detail(request, slug):
     return render(request, "theses/proposal_detail.html", {"proposal": proposal, "showcase": showcase})
 
 
-def client_ip(request):
-    """The caller's address; behind N trusted proxies, the Nth from the right of X-Forwarded-For."""
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
-    if proxies:
-        chain = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
-        if len(chain) >= proxies:
-            return chain[-proxies]
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
-def rate_limited(request, *, scope, limit, window):
-    """Count this request against a per-address budget kept in the cache; True when over it."""
-    key = f"theses:rate:{scope}:{client_ip(request)}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
-
-
 HONEYPOT = "fax_number"
 
 
@@ -71,9 +49,9 @@ HONEYPOT = "fax_number"
 def partner_propose(request):
     form = PartnerProposalForm(request.POST or None)
     if request.method == "POST":
-        limit, window = settings.THESES_PROPOSAL_RATE
-        if rate_limited(request, scope="partner-propose", limit=limit, window=window):
-            return render(request, "theses/rate_limited.html", {"minutes": max(1, window // 60)}, status=429)
+        refusal = ratelimits.check(request, "partner_proposal", account=request.POST.get("contact_email", ""))
+        if refusal:
+            return ratelimits.refused_response(request, refusal)
         if request.POST.get(HONEYPOT):
             # A bot filled the field people never see: answer as if it worked, keep nothing.
             request.session["theses_proposed_email"] = request.POST.get("contact_email", "")
