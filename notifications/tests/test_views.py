@@ -39,12 +39,27 @@ def _subjects(response):
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [1, 3])
 def test_outbox_list_costs_the_same_queries_whatever_the_size(staff, count, django_assert_num_queries):
-    OutboundEmailFactory.create_batch(count, failed=True)
+    for n in range(count):
+        OutboundEmailFactory(failed=True, last_error=f"550 5.1.1 <gone{n}@example.org>: no such user")
+        OutboundEmailFactory(attempts=2, last_error=f"451 4.3.0 Try again later ({n})")
     OutboundEmailFactory.create_batch(count, staged=True)
     # session, user, groups (twice: access, nav); state counts; stale-queued check; page count; rows
     with django_assert_num_queries(7):
         response = staff.get(OUTBOX)
-    assert len(response.context["rows"]) == 2 * count
+    assert len(response.context["rows"]) == 3 * count
+    page = response.content.decode()
+    for n in range(count):
+        assert f"Last error: 550 5.1.1 &lt;gone{n}@example.org&gt;: no such user</div>" in page
+        assert f"Will try again. Last error: 451 4.3.0 Try again later ({n})</div>" in page
+    assert page.count('<div class="outbox-error">') == 2 * count
+
+
+@pytest.mark.django_db
+def test_a_sent_mail_does_not_show_the_error_it_had_before_it_went(staff):
+    OutboundEmailFactory(sent=True, attempts=2, last_error="451 4.3.0 Try again later")
+    page = staff.get(OUTBOX).content.decode()
+    assert "Last error" not in page
+    assert "451 4.3.0" not in page
 
 
 @pytest.mark.django_db
