@@ -11,6 +11,7 @@ from . import ratelimits, services
 from .forms import (
     LoginForm,
     PasswordChangeForm,
+    PasswordResetForm,
     ProfileForm,
     ResendVerificationForm,
     SetPasswordForm,
@@ -137,6 +138,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
     success_url = reverse_lazy("accounts:password-reset-done")
 
