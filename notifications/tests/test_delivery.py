@@ -138,3 +138,55 @@ def test_sweeper_requeues_stuck_mail_and_sends_due_undispatched_mail(settings):
     assert sorted(m.extra_headers["Message-ID"] for m in mail.outbox) == sorted(
         [stuck.message_id, never.message_id, scheduled.message_id]
     )
+
+
+def test_a_dead_workers_mail_is_requeued_60_seconds_after_its_claim_by_default(settings):
+    assert settings.MPT_OUTBOX_STUCK_AFTER == 60
+    assert settings.CELERY_BEAT_SCHEDULE["outbox-sweep"]["schedule"] == 30
+    now = timezone.now()
+    dead = OutboundEmailFactory(state=State.SENDING, claimed_at=now - timedelta(seconds=61), attempts=1)
+    recent = OutboundEmailFactory(state=State.SENDING, claimed_at=now - timedelta(seconds=59), attempts=1)
+    assert outbox_sweep(now=now)["requeued"] == 1
+    dead.refresh_from_db()
+    recent.refresh_from_db()
+    assert (dead.state, dead.attempts) == (State.SENT, 2)
+    assert dead.last_error == ""
+    assert recent.state == State.SENDING
+    assert [m.extra_headers["Message-ID"] for m in mail.outbox] == [dead.message_id]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_live_workers_mail_is_never_taken_back_however_long_its_server_takes():
+    """The worker's row lock, not the clock, decides: here another connection holds
+    the lock, as a worker waiting on a slow SMTP server does, long past the threshold."""
+    import threading
+
+    from django.db import connections, transaction
+
+    email = OutboundEmailFactory(state=State.SENDING, claimed_at=timezone.now() - timedelta(hours=1), attempts=1)
+    locked, release = threading.Event(), threading.Event()
+
+    def slow_worker():
+        try:
+            with transaction.atomic():
+                list(OutboundEmail.objects.select_for_update().filter(pk=email.pk))
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=slow_worker)
+    worker.start()
+    try:
+        assert locked.wait(timeout=10)
+        assert outbox_sweep()["requeued"] == 0
+        email.refresh_from_db()
+        assert (email.state, email.attempts) == (State.SENDING, 1)
+    finally:
+        release.set()
+        worker.join(timeout=30)
+    # The worker gone (its connection closed, its lock with it), the sweeper takes the mail back.
+    assert outbox_sweep()["requeued"] == 1
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == (State.SENT, 2)
