@@ -204,3 +204,14 @@ def test_synonym_terms_match_whatever_the_case_and_accents():
 
     parse_query("Ūx STATS", synonyms=synonyms)
     assert seen == ["stats", "ux"]
+
+
+@pytest.mark.parametrize("query", ["²", "① privacy", "ǅemal", "ß", "İstanbul", "数据保护", "٣٤", "x²y", "a" * 200,
+                                   " ".join(["privacy"] * 60), '"" "" -', "- - or", "NEAR(privacy design)"])
+def test_odd_words_are_answered_on_either_database(catalogue, query):
+    assert isinstance(found(query), list)
+
+
+def test_a_word_that_only_the_database_can_split_still_finds_its_module():
+    ModuleFactory(code="A", title="Data protection", summary="数据保护 in practice.")
+    assert found("数据保护") == ["A"]
