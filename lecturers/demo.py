@@ -1,6 +1,7 @@
 """Demo guest lecturers: a dozen people from many disciplines, invitations in every state.
 
-Only `manage.py seed_demo` calls this. The people are invented. It builds on the
+Only `manage.py seed_demo` calls this. The people are invented; each has a
+portrait drawn here (initials on a coloured square), so the pages show photos. It builds on the
 curriculum and timetable demos (it looks offerings and rooms up) and is
 idempotent: lecturers are found by email, invitations by lecturer and topic.
 Dates are relative to today, so the demo always has lectures coming up: past
@@ -8,9 +9,13 @@ lectures in the autumn term, future ones in the weeks ahead.
 """
 
 import datetime
+import hashlib
+import io
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import User
 from curriculum.models import ModuleOffering
@@ -19,6 +24,7 @@ from timetable.timezones import aware, default_zone
 
 from . import services
 from .models import Discipline, GuestLecturer, Invitation
+from .photos import clean_photo
 from .services import SYSTEM, VIA_LINK, SlotSpec
 
 State = Invitation.State
@@ -102,6 +108,25 @@ def _offering(code):
             or ModuleOffering.objects.filter(module__code=code).order_by("-term__starts_on").first())
 
 
+# Portrait backgrounds: dark enough for white initials to pass WCAG AA contrast.
+PHOTO_COLOURS = [(31, 78, 121), (122, 41, 88), (24, 94, 72), (140, 60, 20), (70, 56, 130), (90, 90, 40)]
+
+
+def demo_photo(lecturer):
+    """A square portrait with the lecturer's initials, the same bytes every time for the same person.
+
+    Made as an upload would be and passed through clean_photo, so the demo's
+    photos take the path a real one does."""
+    colour = PHOTO_COLOURS[int(hashlib.sha256(lecturer.email.encode()).hexdigest(), 16) % len(PHOTO_COLOURS)]
+    image = Image.new("RGB", (480, 480), colour)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=190)
+    draw.text((240, 240), lecturer.initials, fill=(255, 255, 255), font=font, anchor="mm")
+    raw = io.BytesIO()
+    image.save(raw, format="PNG")
+    return clean_photo(ContentFile(raw.getvalue(), name="portrait.png"))
+
+
 def _lecturers(staff):
     made = {}
     for name, email, organisation, role, disciplines, topics, consent, bio in PEOPLE:
@@ -113,6 +138,8 @@ def _lecturers(staff):
                 disciplines=[Discipline.objects.get_or_create(slug=d.lower().replace(" ", "-"),
                                                               defaults={"name": d})[0] for d in disciplines],
             )
+        if not lecturer.photo:
+            lecturer = services.lecturer_update(lecturer=lecturer, by=staff, photo=demo_photo(lecturer))
         made[email] = lecturer
     return made
 
