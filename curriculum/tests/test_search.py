@@ -215,3 +215,8 @@ def test_odd_words_are_answered_on_either_database(catalogue, query):
 def test_a_word_that_only_the_database_can_split_still_finds_its_module():
     ModuleFactory(code="A", title="Data protection", summary="数据保护 in practice.")
     assert found("数据保护") == ["A"]
+
+
+def test_a_query_is_cleaned_of_control_characters_and_capped():
+    assert clean_query("\x00\x01privacy\u200b  design ") == "privacy design"
+    assert len(clean_query("x" * 10_000)) == 200
