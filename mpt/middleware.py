@@ -90,8 +90,11 @@ def _bad_cookies(request):
 def bad_request_response():
     # Rendered without the request's context: nothing about this request is trusted.
     template = loader.get_template("errors/400.html")
-    return HttpResponseBadRequest(template.render({"site_name": settings.SITE_NAME,
-                                                    "support_email": settings.SUPPORT_EMAIL}))
+    response = HttpResponseBadRequest(template.render({"site_name": settings.SITE_NAME,
+                                                        "support_email": settings.SUPPORT_EMAIL}))
+    # The clickjacking middleware sits after this one, so it never sees this answer.
+    response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+    return response
 
 
 def bad_request(request, exception=None):

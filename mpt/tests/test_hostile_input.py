@@ -91,6 +91,8 @@ def test_the_refusal_carries_the_security_headers(client):
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["Permissions-Policy"].startswith("accelerometer=()")
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_a_bad_request_raised_elsewhere_gets_the_same_page(client, settings):
