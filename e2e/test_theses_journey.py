@@ -99,14 +99,14 @@ def test_partner_proposes_students_rank_staff_allocate_and_a_student_sees_their_
             handle = page.get_by_role("button", name="Reorder 2nd choice: Search council minutes")
             handle.focus()
             page.keyboard.press("ArrowUp")
-            expect(live).to_have_text("Search council minutes moved to 1st of 5.")
+            expect(live).to_have_text("Search council minutes moved to 1st of 2.")
             expect(page.get_by_label("1st choice", exact=True)).to_have_value(str(existing.pk))
             expect(page.get_by_role("button", name="Reorder 1st choice: Search council minutes")).to_be_focused()
             page.keyboard.press("ArrowDown")
-            expect(live).to_have_text("Search council minutes moved to 2nd of 5.")
+            expect(live).to_have_text("Search council minutes moved to 2nd of 2.")
             page.get_by_role("button", name="Move up: 2nd choice, Search council minutes").focus()
             page.keyboard.press("Enter")
-            expect(live).to_have_text("Search council minutes moved to 1st of 5.")
+            expect(live).to_have_text("Search council minutes moved to 1st of 2.")
             expect(page.get_by_label("2nd choice", exact=True)).to_have_value(
                 str(Proposal.objects.get(title="Food bank stock tracker").pk))
             axe_check(page)
@@ -115,7 +115,7 @@ def test_partner_proposes_students_rank_staff_allocate_and_a_student_sees_their_
             second.select_option(label=choices[0])
             page.get_by_role("button", name="Reorder 2nd choice: Food bank stock tracker").drag_to(
                 page.get_by_role("button", name="Reorder 1st choice: Search council minutes"))
-            expect(live).to_have_text("Food bank stock tracker moved to 1st of 5.")
+            expect(live).to_have_text("Food bank stock tracker moved to 1st of 2.")
             expect(page.get_by_label("1st choice", exact=True)).to_have_value(
                 str(Proposal.objects.get(title="Food bank stock tracker").pk))
         else:
