@@ -140,3 +140,16 @@ def test_heartbeat_every_30_seconds_keeps_the_worker_counted_alive(client, setti
         body = client.get(reverse("healthz")).json()
     assert body["checks"]["worker"] == {"ok": True, "last_seen_seconds": 89}
     assert cache.get(HEARTBEAT_KEY) is not None
+
+
+def test_logging_in_and_staying_logged_in_work_with_redis_down(redis_down, client):
+    from accounts.tests.factories import TEST_PASSWORD
+
+    UserFactory(email="ada@example.org", roles=[Role.STAFF])
+    response = client.post(reverse("accounts:login"), {"username": "ada@example.org", "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("staff-home")  # where staff land after login
+    # Sessions are in the database: the next request is still signed in.
+    staff_home = client.get(reverse("staff-home"))
+    assert staff_home.status_code == 200
+    assert staff_home.wsgi_request.user.email == "ada@example.org"
