@@ -268,6 +268,7 @@ def test_make_run_serves_the_demo_with_a_worker_and_mailed_links_that_work_then_
 
         assert eventually(heartbeat_refreshed, True, within=20), ages
 
+        assert list((tmp_path / "run").glob("beat-schedule*")), "beat keeps its record in the run folder"
         processes = descendants(demo.pid)
         assert len(processes) >= 2  # the dev server and the worker, with their own children
     finally:

@@ -115,6 +115,7 @@ class Command(BaseCommand):
         env = {**os.environ, "MPT_SITE_URL": site_url, "PYTHONUNBUFFERED": "1"}
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
 
+        os.makedirs(settings.MPT_RUN_DIR, exist_ok=True)
         if settings.DEV_BROKER_IN_FILES:
             for folder in {settings.CELERY_BROKER_TRANSPORT_OPTIONS[key] for key in
                            ("data_folder_in", "data_folder_out", "control_folder")}:
@@ -134,7 +135,9 @@ class Command(BaseCommand):
             self.write(f"Starting the site at {site_url}/ and a worker with the scheduled jobs…")
             children.append(Child("web", [*manage, "runserver", f"{host}:{port}"],
                                   env=env, cwd=settings.BASE_DIR, write=self.write))
+            # Beat's record of what it ran lives in the run folder, whichever the broker, not beside manage.py.
             children.append(Child("worker", [sys.executable, "-m", "celery", "-A", "mpt", "worker", "-B",
+                                             "--schedule", str(settings.MPT_RUN_DIR / "beat-schedule"),
                                              "--pool", "solo", "--loglevel", "WARNING", "--without-gossip",
                                              "--without-mingle", "--without-heartbeat"],
                                   env=env, cwd=settings.BASE_DIR, write=self.write))
