@@ -417,3 +417,16 @@ def test_rundemo_says_what_an_address_to_serve_looks_like(settings):
         call_command("rundemo", "localhost:http")
     assert str(refused.value) == (
         "localhost:http is not an address to serve: give a port, or host:port, for example 127.0.0.1:8000")
+
+
+def test_rundemo_stops_before_anything_when_the_port_is_taken(settings):
+    settings.DEBUG = True
+    settings.CELERY_BROKER_URL = "filesystem://localhost/"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(CommandError) as refused:
+            call_command("rundemo", f"127.0.0.1:{port}")
+    assert str(refused.value) == (f"Something already serves 127.0.0.1:{port}: stop it, or use another port "
+                                  "(PORT=8001 make run, or manage.py rundemo 127.0.0.1:8001).")

@@ -133,7 +133,8 @@ class Command(BaseCommand):
         children = []
         try:
             self.write(f"Starting the site at {site_url}/ and a worker with the scheduled jobs…")
-            children.append(Child("web", [*manage, "runserver", f"{host}:{port}"],
+            # The checks ran with migrate a moment ago.
+            children.append(Child("web", [*manage, "runserver", "--skip-checks", f"{host}:{port}"],
                                   env=env, cwd=settings.BASE_DIR, write=self.write))
             # Beat's record of what it ran lives in the run folder, whichever the broker, not beside manage.py.
             children.append(Child("worker", [sys.executable, "-m", "celery", "-A", "mpt", "worker", "-B",
