@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from curriculum.models import AcademicYear, Cohort, Programme
-from mpt.forms import ModelForm
+from mpt.forms import BaseInlineFormSet, ModelForm
 
 from .forms import CheckboxChoices
 from .models import DocumentKind, Intake, IntakeQuestion, PrivacyNotice
@@ -168,7 +168,7 @@ class QuestionForm(ModelForm):
         return data
 
 
-class BaseQuestionFormSet(forms.BaseInlineFormSet):
+class BaseQuestionFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
         answered = set()

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.html import escape
 
 from accounts.roles import Role
-from mpt.forms import DateField, Form, ModelForm
+from mpt.forms import DateField, FilterForm, Form, ModelForm
 
 from .forms import CheckboxChoices, RadioChoices
 from .models import (
@@ -314,6 +314,7 @@ class ApplicationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Application
+        form = FilterForm
         fields = ["intake", "state", "score_min", "score_max", "reviewer", "flags", "q", "sort"]
 
     def __init__(self, *args, **kwargs):

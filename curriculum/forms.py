@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 
 from accounts.roles import Role
-from mpt.forms import Form, ModelForm
+from mpt.forms import BaseFormSet, Form, ModelForm
 
 from . import rules
 from .models import AcademicYear, AssessmentComponent, Module, ProgrammeModule, PublicationStatus, Season
@@ -166,7 +166,7 @@ class AssessmentForm(Form):
     weight = forms.IntegerField(label="Weight (%)", min_value=1, max_value=100)
 
 
-class BaseOutcomeFormSet(forms.BaseFormSet):
+class BaseOutcomeFormSet(BaseFormSet):
     def clean(self):
         if any(self.errors):
             return
@@ -177,7 +177,7 @@ class BaseOutcomeFormSet(forms.BaseFormSet):
         return [f.cleaned_data["text"] for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
 
 
-class BaseAssessmentFormSet(forms.BaseFormSet):
+class BaseAssessmentFormSet(BaseFormSet):
     def clean(self):
         if any(self.errors):
             return

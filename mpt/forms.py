@@ -305,6 +305,28 @@ class Form(ErrorMessagesMixin, forms.Form):
     pass
 
 
+class FilterForm(Form):
+    """The form of a list's filters (django-filter's `Meta.form`): every field may be left empty."""
+
+    says_optional = False
+
+
+# A formset's own problems: rows of a page such as a module's learning outcomes.
+FORMSET_MESSAGES = {
+    "missing_management_form": "Part of this form was missing: reload the page and try again",
+    "too_many_forms": "Give at most %(num)d: remove the rows you do not need",
+    "too_few_forms": "Give at least %(num)d: fill in more rows",
+}
+
+
+class BaseFormSet(forms.BaseFormSet):
+    default_error_messages = FORMSET_MESSAGES
+
+
+class BaseInlineFormSet(forms.BaseInlineFormSet):
+    default_error_messages = FORMSET_MESSAGES
+
+
 def formfield_for(db_field, **kwargs):
     """A model's dates and times as the project's inputs, not the browser's pickers."""
     if isinstance(db_field, models.DateTimeField):

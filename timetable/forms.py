@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 
 from accounts.roles import Role
 from curriculum.models import Cohort, Module, ModuleOffering, Programme, Term
-from mpt.forms import DateField, Form, TimeField
+from mpt.forms import DateField, FilterForm, Form, TimeField
 
 from .models import Room, Session, SessionKind
 
@@ -256,6 +256,7 @@ class SessionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Session
+        form = FilterForm
         fields = ["programme", "module", "room"]
 
 

@@ -265,3 +265,25 @@ def test_optional_is_said_on_exactly_the_optional_fields(name):
         # A single checkbox left unticked is an answer ("no"), not a skipped question.
         expected = not field.required and not _is_single_checkbox(field) and form.says_optional
         assert said == expected, f"{name}.{bound.name}: “(optional)” {'shown' if said else 'missing'}"
+
+
+def project_filtersets():
+    import django_filters
+
+    _import_project()
+    return {f"{k.__module__}.{k.__qualname__}": k for k in _subclasses(django_filters.FilterSet)
+            if k.__module__.split(".")[0] in PROJECT_APPS and not SKIPPED_MODULES.search(k.__module__)}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(project_filtersets()))
+def test_a_lists_filters_use_the_projects_words_and_do_not_each_say_optional(name):
+    filterset = project_filtersets()[name](data={})
+    form = filterset.form
+    assert isinstance(form, mpt_forms.FilterForm), f"{name}: set Meta.form = mpt.forms.FilterForm"
+    assert "(optional)" not in str(form)
+    tampered = project_filtersets()[name](data=dict.fromkeys(form.fields, "not-a-choice")).form
+    tampered.is_valid()
+    for field_name, messages in tampered.errors.items():
+        for message in messages:
+            assert not [p for p in STOCK if p.fullmatch(message)], f"{name}.{field_name}: {message!r}"

@@ -146,6 +146,23 @@ def test_derived_messages_keep_a_literal_percent_in_formatted_messages():
     assert derived_messages(field, field.label)["required"] == "Enter the share in %"
 
 
+def test_a_formset_says_how_many_rows_it_takes():
+    from django.forms import formset_factory
+
+    from mpt.forms import BaseFormSet
+
+    class Row(Form):
+        text = forms.CharField(label="Learning outcome")
+
+    rows = formset_factory(Row, formset=BaseFormSet, max_num=2, validate_max=True)
+    data = {"form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "0",
+            **{f"form-{i}-text": f"Outcome {i}" for i in range(3)}}
+    formset = rows(data=data)
+    assert not formset.is_valid()
+    assert formset.non_form_errors() == ["Give at most 2: remove the rows you do not need"]
+    assert rows(data={}).non_form_errors() == ["Part of this form was missing: reload the page and try again"]
+
+
 # --- "(optional)" ------------------------------------------------------------------------------
 
 
