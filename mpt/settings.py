@@ -352,11 +352,12 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Browser features no page here uses are off for every page and anything it
-# might embed (django-permissions-policy).
+# might embed (django-permissions-policy). Only names Chromium knows: it logs an
+# error for each one it does not (ambient-light-sensor, bluetooth, interest-cohort).
 PERMISSIONS_POLICY = {
     feature: []
     for feature in [
-        "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics", "camera",
+        "accelerometer", "autoplay", "browsing-topics", "camera",
         "display-capture", "encrypted-media", "gamepad", "geolocation", "gyroscope", "hid", "idle-detection",
         "local-fonts", "magnetometer", "microphone", "midi", "otp-credentials", "payment", "picture-in-picture",
         "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "window-management",

@@ -42,7 +42,7 @@ def test_the_edit_page_of_a_lecturer_with_a_photo_shows_it_through_the_staff_vie
     assert response.status_code == 200
     page = response.content.decode()
     photo_url = reverse("lecturers:person-photo", args=[lecturer.pk])
-    assert (f'<img class="lect-photo lect-photo-large" src="{photo_url}" alt="Current photo of Dr Amara Osei"'
+    assert (f'<img class="lect-photo" src="{photo_url}" alt="Current photo of Dr Amara Osei"'
             in page)
     assert 'type="file" name="photo"' in page
     assert 'name="remove_photo"' in page

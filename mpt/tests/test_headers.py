@@ -7,7 +7,7 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 PERMISSIONS_POLICY = (
-    "accelerometer=(), ambient-light-sensor=(), autoplay=(), bluetooth=(), browsing-topics=(), camera=(), "
+    "accelerometer=(), autoplay=(), browsing-topics=(), camera=(), "
     "display-capture=(), encrypted-media=(), gamepad=(), geolocation=(), gyroscope=(), hid=(), "
     "idle-detection=(), local-fonts=(), magnetometer=(), microphone=(), midi=(), otp-credentials=(), "
     "payment=(), picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), "
