@@ -287,8 +287,11 @@ def test_make_run_serves_the_demo_with_a_worker_and_mailed_links_that_work_then_
 
 
 def test_make_run_runs_rundemo_with_the_development_broker_on_port():
-    plan = subprocess.run(["make", "-n", "run", "PORT=8809"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=60, check=True).stdout.splitlines()
+    # Under a parent make (make test), MAKELEVEL and MAKEFLAGS would make the
+    # child print "Entering directory" lines; the plan is read as a newcomer's.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
+    plan = subprocess.run(["make", "--no-print-directory", "-n", "run", "PORT=8809"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60, check=True).stdout.splitlines()
     assert plan[-1] == "DJANGO_DEBUG=1 MPT_DEV_BROKER=filesystem .venv/bin/python manage.py rundemo 127.0.0.1:8809"
 
 
