@@ -3,7 +3,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
-from mpt.forms import ErrorMessagesMixin, Form, ModelForm
+from core.forms import ErrorMessagesMixin, Form, ModelForm
 
 from .managers import normalise_email
 from .models import User

@@ -6,7 +6,7 @@ class AdmissionsConfig(AppConfig):
     verbose_name = "Admissions"
 
     def ready(self):
-        from mpt import panels, staff_cards
+        from core import panels, staff_cards
 
         from . import mail, reminders, review_apps
         from .panels import home_context, programme_context

@@ -7,7 +7,7 @@ limits but nothing is required; "Save and continue" requires what the step needs
 from django import forms
 from django.core.validators import URLValidator
 
-from mpt.forms import Form
+from core.forms import Form
 
 from .models import IntakeQuestion
 from .pdf import TOO_LARGE, clean_pdf

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.forms import BaseInlineFormSet, ModelForm
 from curriculum.models import AcademicYear, Cohort, Programme
-from mpt.forms import BaseInlineFormSet, ModelForm
 
 from .forms import CheckboxChoices
 from .models import DocumentKind, Intake, IntakeQuestion, PrivacyNotice

@@ -17,7 +17,7 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from mpt.pdf import refuse_active_content, without_metadata
+from core.pdf import refuse_active_content, without_metadata
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_DOCUMENT_LABEL = "10 MB"
@@ -36,7 +36,7 @@ def clean_pdf(uploaded):
     """The PDF to store, or ValidationError saying plainly what is wrong.
 
     Checks size, signature and structure (see above) and refuses active
-    content (mpt.pdf); what comes back is a copy without metadata, named as
+    content (core.pdf); what comes back is a copy without metadata, named as
     the upload was, with `.sha256` the digest of the bytes that will be stored.
     """
     size = uploaded.size

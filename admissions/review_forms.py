@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.html import escape
 
 from accounts.roles import Role
-from mpt.forms import DateField, FilterForm, Form, ModelForm
+from core.forms import DateField, FilterForm, Form, ModelForm
 
 from .forms import CheckboxChoices, RadioChoices
 from .models import (

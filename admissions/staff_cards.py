@@ -4,7 +4,7 @@ one for admissions admins, one for reviewers."""
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from mpt.staff_cards import Card, Line
+from core.staff_cards import Card, Line
 
 from .models import Application, Decision
 from .review_permissions import can_manage_reviews, can_review

@@ -39,7 +39,7 @@ class CurriculumConfig(AppConfig):
 
     def ready(self):
         from accounts.roles import Role, grant_to_role
-        from mpt import staff_cards
+        from core import staff_cards
 
         from .models import Module
         from .staff_cards import modules_card

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 
 from accounts.roles import Role
-from mpt.forms import BaseFormSet, Form, ModelForm
+from core.forms import BaseFormSet, Form, ModelForm
 
 from . import rules
 from .models import AcademicYear, AssessmentComponent, Module, ProgrammeModule, PublicationStatus, Season

@@ -6,7 +6,7 @@ class LecturersConfig(AppConfig):
     verbose_name = "Guest lecturers"
 
     def ready(self):
-        from mpt import panels, staff_cards
+        from core import panels, staff_cards
 
         from . import mail, reminders
         from .panels import home_context, module_context

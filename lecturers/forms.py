@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.roles import Role
+from core.forms import DateField, Form, ModelForm, TimeField
 from curriculum.models import ModuleOffering
-from mpt.forms import DateField, Form, ModelForm, TimeField
 from timetable.models import Room
 from timetable.timezones import aware, default_zone
 

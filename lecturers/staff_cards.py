@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from mpt.staff_cards import Card, Line
+from core.staff_cards import Card, Line
 
 from . import selectors
 from .models import Invitation

@@ -11,9 +11,6 @@ app = Celery("mpt")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-HEARTBEAT_KEY = "mpt:worker-heartbeat"
-
-
 @app.task(name="mpt.celery.heartbeat", ignore_result=True)
 def heartbeat():
     """Record that a worker is alive; /healthz and the outbox page read it.
@@ -22,6 +19,8 @@ def heartbeat():
     /healthz then also names the cache, so the operator sees why."""
     from django.core.cache import cache
     from django.utils import timezone
+
+    from core.health import HEARTBEAT_KEY
 
     cache.set(HEARTBEAT_KEY, timezone.now().isoformat(), timeout=None)
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     # Ours, in dependency order: an app knows only those above it.
+    "core",
     "accounts",
     "notifications",
     "curriculum",
@@ -70,7 +71,7 @@ MIDDLEWARE = [
     # Early, so the security headers are on every answer, the 400 below included.
     "csp.middleware.CSPMiddleware",
     # Before anything reads the request: NUL and other control characters are a 400.
-    "mpt.middleware.RejectHostileInputMiddleware",
+    "core.middleware.RejectHostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -99,7 +100,7 @@ TEMPLATES = [
                 "mpt.context_processors.site",
             ],
             # {% panels %} and |markdown work in every template (mpt/panels.py, mpt/markdown.py).
-            "builtins": ["mpt.templatetags.panels", "mpt.templatetags.markdown"],
+            "builtins": ["core.templatetags.panels", "core.templatetags.markdown"],
         },
     },
 ]
@@ -140,7 +141,7 @@ if REDIS_URL:
     # Redis for MPT_CACHE_RETRY_AFTER seconds.
     CACHES = {
         "default": {
-            "BACKEND": "mpt.cache.FailOpenRedisCache",
+            "BACKEND": "core.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("MPT_CACHE_PREFIX", default="mpt"),
             "OPTIONS": {
@@ -280,7 +281,7 @@ SERVER_EMAIL = env("DJANGO_SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=20)
 
 # Forms render through our own accessible field templates (mpt/forms.py).
-FORM_RENDERER = "mpt.forms.FormRenderer"
+FORM_RENDERER = "core.forms.FormRenderer"
 
 MESSAGE_TAGS = {40: "danger"}
 
@@ -340,7 +341,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 # Our own page in plain words, instead of Django's technical "CSRF verification failed".
-CSRF_FAILURE_VIEW = "mpt.views.csrf_failure"
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 SESSION_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

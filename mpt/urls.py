@@ -2,13 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from core import health
 from curriculum.views import home
 
 from . import views
 
 urlpatterns = [
     path("", home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("accounts/emails/", include("notifications.account_urls")),
@@ -24,10 +25,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler400 = "mpt.middleware.bad_request"
-handler403 = "mpt.views.permission_denied"
-handler404 = "mpt.views.page_not_found"
-handler500 = "mpt.views.server_error"
+handler400 = "core.middleware.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"
 
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME

@@ -10,7 +10,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from mpt import staff_cards
+        from core import staff_cards
 
         from . import purposes, template_cache
         from .models import EmailTemplate

@@ -1,7 +1,7 @@
 from django import forms
 from django.core.validators import validate_email
 
-from mpt.forms import Form, ModelForm
+from core.forms import Form, ModelForm
 
 from .models import EmailTemplate, OutboundEmail
 from .registry import all_purposes

@@ -69,7 +69,7 @@ class OutboxHealth:
 
 def outbox_health(now=None):
     """Queued mail older than ten minutes, and whether a worker reported lately (MPT_WORKER_SILENT_AFTER)."""
-    from mpt.views import cache_reachable, worker_heartbeat_age
+    from core.health import cache_reachable, worker_heartbeat_age
 
     now = now or timezone.now()
     stale = OutboundEmail.objects.due(now).filter(queued_at__lt=now - QUEUED_TOO_LONG)

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from mpt.staff_cards import Card, Line
+from core.staff_cards import Card, Line
 
 from .models import OutboundEmail
 from .permissions import can_manage_outbox

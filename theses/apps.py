@@ -6,7 +6,7 @@ class ThesesConfig(AppConfig):
     verbose_name = "Thesis projects"
 
     def ready(self):
-        from mpt import staff_cards
+        from core import staff_cards
 
         from . import purposes
         from .staff_cards import theses_card

@@ -2,8 +2,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from accounts.roles import Role
+from core.forms import DateTimeField, Form, ModelForm
 from curriculum.models import Cohort
-from mpt.forms import DateTimeField, Form, ModelForm
 
 from .models import AllocationRun, Milestone, Partner, Proposal, ThesisRound
 

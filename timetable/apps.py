@@ -6,7 +6,7 @@ class TimetableConfig(AppConfig):
     verbose_name = "Timetable"
 
     def ready(self):
-        from mpt import panels, staff_cards
+        from core import panels, staff_cards
 
         from . import notices
         from .panels import module_sessions_context

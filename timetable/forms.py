@@ -8,8 +8,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from accounts.roles import Role
+from core.forms import DateField, FilterForm, Form, TimeField
 from curriculum.models import Cohort, Module, ModuleOffering, Programme, Term
-from mpt.forms import DateField, FilterForm, Form, TimeField
 
 from .models import Room, Session, SessionKind
 

@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from mpt.staff_cards import Card, Line
+from core.staff_cards import Card, Line
 
 from .models import Session
 from .permissions import can_edit_timetable

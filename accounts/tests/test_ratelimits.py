@@ -155,7 +155,7 @@ def test_with_redis_unreachable_logins_are_let_through_not_refused_or_crashed(cl
 
 def test_with_the_sites_fail_open_cache_and_redis_down_the_limits_let_everyone_through(client, settings):
     # The site's own backend answers "miss" while Redis is down: nothing can be counted.
-    settings.CACHES = {"default": {"BACKEND": "mpt.cache.FailOpenRedisCache",
+    settings.CACHES = {"default": {"BACKEND": "core.cache.FailOpenRedisCache",
                                    "LOCATION": f"redis://127.0.0.1:{closed_port()}/0"}}
     limits(settings, "login", address="1/5m", account="1/5m")
     limits(settings, "signup", address="1/h", account="1/h")

@@ -8,8 +8,8 @@ from pypdf import PdfReader
 
 from admissions.pdf import MAX_DOCUMENT_BYTES, clean_pdf
 from admissions.tests.factories import pdf_bytes
-from mpt.pdf import HAS_EMBEDDED_FILES, HAS_JAVASCRIPT, HAS_LAUNCH
-from mpt.tests.pdfs import (
+from core.pdf import HAS_EMBEDDED_FILES, HAS_JAVASCRIPT, HAS_LAUNCH
+from core.tests.pdfs import (
     METADATA_SECRETS,
     pdf_with_embedded_file,
     pdf_with_file_attachment_annotation,

@@ -10,8 +10,8 @@ from pypdf import PdfReader
 from admissions import services
 from admissions.models import DocumentKind
 from admissions.tests.factories import ApplicationFactory
-from mpt.pdf import HAS_EMBEDDED_FILES, HAS_JAVASCRIPT
-from mpt.tests.pdfs import pdf_with_embedded_file, pdf_with_metadata, pdf_with_open_action_javascript
+from core.pdf import HAS_EMBEDDED_FILES, HAS_JAVASCRIPT
+from core.tests.pdfs import pdf_with_embedded_file, pdf_with_metadata, pdf_with_open_action_javascript
 
 pytestmark = pytest.mark.django_db
 

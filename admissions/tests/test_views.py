@@ -594,7 +594,7 @@ def test_home_and_programme_panels_show_the_next_deadline():
     request = RequestFactory().get("/")
     assert home_context(request=request)["open_intakes"] == [intake]
     assert programme_context(request=request, programme=intake.programme)["intake"] == intake
-    from mpt.panels import render_slot
+    from core.panels import render_slot
 
     request.user = UserFactory()
     html = render_slot("home", request)

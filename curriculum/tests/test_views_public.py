@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core import panels
 from curriculum import cache as catalogue_cache
 from curriculum import services
 from curriculum.models import ExitAward, Module, ProgrammeModule, Season
@@ -20,7 +21,6 @@ from curriculum.tests.factories import (
     ThemeFactory,
 )
 from curriculum.tests.helpers import full_module, staff_user
-from mpt import panels
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +138,7 @@ def test_any_search_string_is_answered(client, query):
 
 @pytest.mark.parametrize("query_string", ["q=%00%01privacy", "q=%ED%A0%80%FF%00privacy"])
 def test_control_characters_and_malformed_utf8_are_refused_before_the_search(client, query_string):
-    # The site-wide guard (mpt.middleware) answers these; the search never sees them.
+    # The site-wide guard (core.middleware) answers these; the search never sees them.
     ModuleFactory(title="Privacy management")
     response = client.get("/modules/?" + query_string)
     assert response.status_code == 400

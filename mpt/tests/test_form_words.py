@@ -20,7 +20,7 @@ from django.forms.utils import pretty_name
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
-from mpt import forms as mpt_forms
+from core import forms as mpt_forms
 
 PROJECT_APPS = ["accounts", "admissions", "curriculum", "lecturers", "mpt", "notifications", "theses", "timetable"]
 # The Django admin draws its own forms, with its own words, for superusers only.
@@ -211,7 +211,7 @@ def test_the_walk_finds_every_forms_module():
 @pytest.mark.parametrize("name", FORMS)
 def test_every_form_uses_the_projects_messages(name):
     assert issubclass(FORMS[name], mpt_forms.ErrorMessagesMixin), (
-        f"{name} must derive from mpt.forms.Form or ModelForm (or mix in ErrorMessagesMixin), so that its "
+        f"{name} must derive from core.forms.Form or ModelForm (or mix in ErrorMessagesMixin), so that its "
         "messages say what to fix")
 
 
@@ -280,7 +280,7 @@ def project_filtersets():
 def test_a_lists_filters_use_the_projects_words_and_do_not_each_say_optional(name):
     filterset = project_filtersets()[name](data={})
     form = filterset.form
-    assert isinstance(form, mpt_forms.FilterForm), f"{name}: set Meta.form = mpt.forms.FilterForm"
+    assert isinstance(form, mpt_forms.FilterForm), f"{name}: set Meta.form = core.forms.FilterForm"
     assert "(optional)" not in str(form)
     tampered = project_filtersets()[name](data=dict.fromkeys(form.fields, "not-a-choice")).form
     tampered.is_valid()

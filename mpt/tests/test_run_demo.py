@@ -378,7 +378,7 @@ def test_mail_is_one_console_line_each_unless_email_url_names_a_transport(email_
 
 
 def test_healthz_names_a_missing_broker_folder_and_accepts_a_writable_one(settings, tmp_path):
-    from mpt.views import _check_broker
+    from core.health import _check_broker
 
     settings.CELERY_BROKER_URL = "filesystem://localhost/"
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_out": str(tmp_path / "messages")}
@@ -389,8 +389,8 @@ def test_healthz_names_a_missing_broker_folder_and_accepts_a_writable_one(settin
 
 
 def test_a_worker_reports_as_soon_as_it_is_ready():
+    from core.health import worker_heartbeat_age
     from mpt.celery import _report_at_start
-    from mpt.views import worker_heartbeat_age
 
     assert worker_heartbeat_age() is None
     _report_at_start(sender=None)

@@ -68,7 +68,7 @@ def test_our_404_page(client):
 def test_our_500_page_renders_without_a_request_context():
     from django.test import RequestFactory
 
-    from mpt.views import server_error
+    from core.errors import server_error
 
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
@@ -76,7 +76,7 @@ def test_our_500_page_renders_without_a_request_context():
 
 
 def test_our_403_page(rf):
-    from mpt.views import permission_denied
+    from core.errors import permission_denied
 
     request = rf.get("/")
     request.user = UserFactory()

@@ -3,8 +3,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mpt import panels, staff_cards
-from mpt.staff_cards import Card, Line
+from core import panels, staff_cards
+from core.staff_cards import Card, Line
 
 pytestmark = pytest.mark.django_db
 

@@ -112,7 +112,7 @@ def test_banner_warns_of_mail_queued_over_ten_minutes(staff):
 def test_no_banner_when_all_is_well(staff):
     from django.core.cache import cache
 
-    from mpt.celery import HEARTBEAT_KEY
+    from core.health import HEARTBEAT_KEY
 
     cache.set(HEARTBEAT_KEY, timezone.now().isoformat())
     OutboundEmailFactory(queued_at=timezone.now() - timedelta(minutes=2))
@@ -123,7 +123,7 @@ def test_no_banner_when_all_is_well(staff):
 def test_banner_warns_when_no_worker_reported_in_five_minutes(staff, settings):
     from django.core.cache import cache
 
-    from mpt.celery import HEARTBEAT_KEY
+    from core.health import HEARTBEAT_KEY
 
     settings.CELERY_BROKER_URL = "redis://broker.invalid:6379/0"
     assert "No background worker has reported since" in staff.get(OUTBOX).content.decode()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from mpt.pdf import refuse_active_content, without_metadata
+from core.pdf import refuse_active_content, without_metadata
 from notifications.services import queue_email
 
 from ..models import (
@@ -29,7 +29,7 @@ NOT_A_PDF = "The report must be a PDF file. Save or export it as PDF and upload 
 
 
 def check_pdf(upload):
-    """A report must really be a PDF, readable, without active content (mpt.pdf).
+    """A report must really be a PDF, readable, without active content (core.pdf).
 
     Returns the copy to store: the same document without its metadata.
     """

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
-from mpt.pdf import HAS_EMBEDDED_FILES, HAS_JAVASCRIPT, HAS_LAUNCH
-from mpt.tests.pdfs import (
+from core.pdf import HAS_EMBEDDED_FILES, HAS_JAVASCRIPT, HAS_LAUNCH
+from core.tests.pdfs import (
     METADATA_SECRETS,
     pdf_with_embedded_file,
     pdf_with_launch_action,

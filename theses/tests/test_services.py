@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from pypdf import PdfReader
 
-from mpt.tests.pdfs import plain_pdf
+from core.tests.pdfs import plain_pdf
 from notifications.models import OutboundEmail
 from notifications.reminders import reminders_run
 from theses import services

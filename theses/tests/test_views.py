@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from core.tests.pdfs import plain_pdf
 from curriculum.tests.factories import EnrolmentFactory
-from mpt.tests.pdfs import plain_pdf
 from notifications.models import OutboundEmail
 from theses import services
 from theses.models import AllocationRun, Partner, Preference, Proposal, ShowcaseEntry, Submission

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
+from core import panels
 from curriculum.tests.factories import CohortFactory, EnrolmentFactory, ModuleOfferingFactory
-from mpt import panels
 from timetable import services
 from timetable.models import Session, SessionSeries
 from timetable.timezones import iso_week

@@ -28,7 +28,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.urls import reverse
 
-from mpt.celery import HEARTBEAT_KEY
+from core.health import HEARTBEAT_KEY
 
 from .seed_demo import demo_password, login_lines
 

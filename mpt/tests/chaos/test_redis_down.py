@@ -38,7 +38,7 @@ def chaos_redis(tmp_path, settings, monkeypatch):
     good = celery_app.conf.broker_url
     settings.CACHES = {
         "default": {
-            "BACKEND": "mpt.cache.FailOpenRedisCache",
+            "BACKEND": "core.cache.FailOpenRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "mpt-chaos",
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5, "retry_after": 1.0},

@@ -4,7 +4,7 @@ An app registers a function that returns a `Card` for the signed-in person, or
 None when that part of the programme is not theirs:
 
     # curriculum/apps.py, in ready()
-    from mpt import staff_cards
+    from core import staff_cards
     staff_cards.register(curriculum_card, order=10)
 
 Each function does a fixed number of queries (one aggregate, as a rule), so the

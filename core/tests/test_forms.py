@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from mpt.forms import (
+from core.forms import (
     DateField,
     DateTimeField,
     Form,
@@ -149,7 +149,7 @@ def test_derived_messages_keep_a_literal_percent_in_formatted_messages():
 def test_a_formset_says_how_many_rows_it_takes():
     from django.forms import formset_factory
 
-    from mpt.forms import BaseFormSet
+    from core.forms import BaseFormSet
 
     class Row(Form):
         text = forms.CharField(label="Learning outcome")

@@ -5,7 +5,7 @@ reverse), yet the module page must list its sessions and the home page the next
 intake. So the page names a slot, and later apps register panels for it:
 
     # timetable/apps.py, in ready()
-    from mpt import panels
+    from core import panels
     panels.register("module_detail", template="timetable/panels/module_sessions.html",
                     context=module_sessions_context, order=20)
 

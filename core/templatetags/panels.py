@@ -1,7 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from mpt.panels import render_slot
+from core.panels import render_slot
 
 register = template.Library()
 

@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
+from core.cache import FailOpenRedisCache
+from core.health import HEARTBEAT_KEY
 from curriculum.tests.factories import ModuleFactory, ProgrammeFactory
-from mpt.cache import FailOpenRedisCache
-from mpt.celery import HEARTBEAT_KEY, heartbeat
+from mpt.celery import heartbeat
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ DEAD_REDIS = "redis://127.0.0.1:1/0"
 def fail_open_cache(location, **options):
     return {
         "default": {
-            "BACKEND": "mpt.cache.FailOpenRedisCache",
+            "BACKEND": "core.cache.FailOpenRedisCache",
             "LOCATION": location,
             "KEY_PREFIX": "mpt-cache-down-test",
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5, **options},
@@ -60,13 +61,13 @@ def test_every_cache_operation_is_a_miss_or_a_no_op_when_redis_is_down(redis_dow
 
 
 def test_a_dead_redis_is_tried_once_per_retry_interval_and_warned_about_once(redis_down, caplog):
-    caplog.set_level(logging.WARNING, logger="mpt.cache")
+    caplog.set_level(logging.WARNING, logger="core.cache")
     started = time.monotonic()
     for n in range(200):
         cache.get(f"key-{n}")
     elapsed = time.monotonic() - started
     assert caches["default"].available is False
-    warnings = [r.getMessage() for r in caplog.records if r.name == "mpt.cache"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "core.cache"]
     assert len(warnings) == 1
     assert warnings[0].startswith("cache unavailable (get failed: ConnectionError")
     # One refused connection, then 199 skips: nowhere near one timeout per call.

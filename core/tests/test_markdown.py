@@ -1,6 +1,6 @@
 import pytest
 
-from mpt.markdown import render_markdown
+from core.markdown import render_markdown
 
 
 @pytest.mark.parametrize(

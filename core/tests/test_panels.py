@@ -2,7 +2,7 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from mpt import panels
+from core import panels
 
 
 @pytest.fixture
