@@ -107,39 +107,42 @@ def module_save_draft(*, module, data, expected_version, by, note="", kind=Modul
     return module
 
 
+def _set_status(module, *, status, kind, by, check):
+    """Fold pending edits into the module, give it `status` and record `kind`.
+
+    Publishing re-checks the text (`check`): what goes public must pass the
+    rules as the database is now. Both directions change what the public sees,
+    so the catalogue cache is invalidated.
+    """
+    _ensure_can_edit(module, by)
+    module = _lock(module)
+    data = working_snapshot(module)
+    if check:
+        _check_snapshot(module, data)
+    if module.pending is not None:
+        apply_snapshot(module, data)
+    module.pending = None
+    module.status = status
+    module.save(update_fields=["pending", "status", "updated_at"])
+    _record(module, kind=kind, snapshot=data, by=by)
+    cache.bump_generation()
+    return module
+
+
 @transaction.atomic
 def module_publish(*, module, by):
     """Make the module and its pending edits public. Side effects: a history entry;
     the public catalogue cache is invalidated."""
-    _ensure_can_edit(module, by)
-    module = _lock(module)
-    data = working_snapshot(module)
-    _check_snapshot(module, data)
-    if module.pending is not None:
-        apply_snapshot(module, data)
-    module.pending = None
-    module.status = PublicationStatus.PUBLISHED
-    module.save(update_fields=["pending", "status", "updated_at"])
-    _record(module, kind=ModuleRevision.Kind.PUBLISHED, snapshot=data, by=by)
-    cache.bump_generation()
-    return module
+    return _set_status(module, status=PublicationStatus.PUBLISHED, kind=ModuleRevision.Kind.PUBLISHED, by=by,
+                       check=True)
 
 
 @transaction.atomic
 def module_unpublish(*, module, by):
     """Take the module off the public site. Pending edits become the draft.
     Side effects: a history entry; the public catalogue cache is invalidated."""
-    _ensure_can_edit(module, by)
-    module = _lock(module)
-    data = working_snapshot(module)
-    if module.pending is not None:
-        apply_snapshot(module, data)
-    module.pending = None
-    module.status = PublicationStatus.DRAFT
-    module.save(update_fields=["pending", "status", "updated_at"])
-    _record(module, kind=ModuleRevision.Kind.UNPUBLISHED, snapshot=data, by=by)
-    cache.bump_generation()
-    return module
+    return _set_status(module, status=PublicationStatus.DRAFT, kind=ModuleRevision.Kind.UNPUBLISHED, by=by,
+                       check=False)
 
 
 def module_discard_draft(*, module, by):
