@@ -1,5 +1,4 @@
 from django.contrib.auth.base_user import BaseUserManager
-from django.db.models.functions import Lower
 
 
 def normalise_email(email):
@@ -12,11 +11,6 @@ class UserManager(BaseUserManager):
 
     def get_by_natural_key(self, username):
         return self.get(email=normalise_email(username))
-
-    def email_taken(self, email):
-        return self.annotate(email_lower=Lower("email")).filter(
-            email_lower=normalise_email(email)
-        ).exists()
 
     def _create_user(self, email, password, **extra_fields):
         if not email:

@@ -1,6 +1,5 @@
 """Reads the lecturers pages need, each in a fixed number of queries whatever the data size."""
 
-import datetime
 from collections import Counter
 from dataclasses import dataclass
 
@@ -19,16 +18,6 @@ def public_lecturers(*, discipline=None):
     if discipline is not None:
         lecturers = lecturers.filter(disciplines=discipline)
     return lecturers.order_by("full_name")
-
-
-def _public_upcoming(now):
-    return (
-        Invitation.objects.scheduled()
-        .filter(session__starts_at__gte=now, session__is_published=True)
-        .exclude(session__status="cancelled")
-        .select_related("offering__module", "session__room")
-        .order_by("session__starts_at")
-    )
 
 
 def public_lecturer(slug):
@@ -179,7 +168,3 @@ def discipline_mix(*, academic_year=None):
 
 def academic_years():
     return list(AcademicYear.objects.order_by("-starts_on"))
-
-
-def stale_answered_since(days=5):
-    return timezone.now() - datetime.timedelta(days=days)

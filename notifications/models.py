@@ -138,10 +138,6 @@ class OutboundEmail(models.Model):
     def get_absolute_url(self):
         return reverse("notifications:outbox-detail", args=[self.pk])
 
-    @property
-    def is_editable(self):
-        return self.state == self.State.STAGED
-
     @staticmethod
     def message_id_for(idempotency_key):
         """A stable Message-ID from the key: a resend after a crash is the same mail."""

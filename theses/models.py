@@ -15,7 +15,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 
@@ -299,10 +298,6 @@ class AllocationRun(models.Model):
     @property
     def is_finished(self):
         return self.state in (self.State.DONE, self.State.FAILED)
-
-    @cached_property
-    def placed_count(self):
-        return sum(self.rank_profile)
 
 
 class Assignment(models.Model):

@@ -1,6 +1,6 @@
 """Who may do what with thesis projects. Views and services share these."""
 
-from accounts.permissions import is_staff_member, is_student
+from accounts.permissions import is_staff_member
 
 from .models import Proposal
 
@@ -18,14 +18,6 @@ def can_approve_proposal(user, proposal):
     return is_staff_member(user)
 
 
-def can_view_proposal(user, proposal):
-    if proposal.status in Proposal.PUBLIC_STATUSES and proposal.proposed_by_student_id is None:
-        return True
-    if is_staff_member(user):
-        return True
-    return getattr(user, "is_authenticated", False) and proposal.proposed_by_student_id == user.pk
-
-
 def can_view_submission(user, submission):
     """The student who made it, and staff (supervisors give feedback). Nobody else: 404."""
     if not getattr(user, "is_authenticated", False):
@@ -35,7 +27,3 @@ def can_view_submission(user, submission):
 
 def can_give_feedback(user, submission):
     return is_staff_member(user)
-
-
-def can_rank(user):
-    return is_student(user)

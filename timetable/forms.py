@@ -1,6 +1,5 @@
 """Forms for staff: a session, a weekly series, changes to a series, cancelling, CSV import."""
 
-import datetime
 import hashlib
 
 import django_filters
@@ -258,7 +257,3 @@ class SessionFilter(django_filters.FilterSet):
         model = Session
         form = FilterForm
         fields = ["programme", "module", "room"]
-
-
-def parse_date(value):
-    return datetime.date.fromisoformat(value.strip())

@@ -11,11 +11,10 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from curriculum.models import Cohort, Module, ModuleOffering, Programme
+from curriculum.models import Module, ModuleOffering, Programme
 
 from .cards import day_grid_html, day_list_html
 from .models import Room, Session
-from .timezones import week_bounds
 
 
 def sessions_between(start, end, *, public=True, programme=None, module=None, room=None, cohort=None,
@@ -303,21 +302,7 @@ def term_overview(term):
     return list(range(1, weeks + 1)), [(o, counts[o.pk]) for o in offerings]
 
 
-def cohorts_with_programme():
-    return Cohort.objects.select_related("programme", "academic_year")
-
-
-def offerings_for_choice():
-    return ModuleOffering.objects.select_related("module", "term__academic_year").order_by(
-        "-academic_year__starts_on", "module__code"
-    )
-
-
 def session_for_detail(uid):
     return Session.objects.for_listing().prefetch_related(
         Prefetch("offering__module__programmes")
     ).get(uid=uid)
-
-
-def week_range(monday, zone):
-    return week_bounds(monday, zone)
