@@ -8,10 +8,11 @@ class ThesesConfig(AppConfig):
     def ready(self):
         from core import staff_cards
 
-        from . import purposes
+        from . import mail, reminders
         from .staff_cards import theses_card
 
-        purposes.register()
+        mail.register()
+        reminders.register()
         staff_cards.register(theses_card, order=45)
 
     def seed_demo(self, *, password, stdout):

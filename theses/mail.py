@@ -1,8 +1,6 @@
-"""The mails theses sends, and its reminder source (milestones due)."""
+"""The mail theses sends: its purposes, registered with notifications (staff can edit their wording)."""
 
-from datetime import timedelta
-
-from notifications.registry import Kind, ReminderMessage, register_purpose, register_reminder_source
+from notifications.registry import Kind, register_purpose
 
 GROUP = "Thesis projects"
 
@@ -142,55 +140,3 @@ def register():
         subject="Feedback on your {milestone}",
         body="Hello {name},\n\nYour supervisor has written feedback on your {milestone}:\n\n{link}\n",
     )
-    from .models import Milestone
-
-    # One source per milestone kind, each yielding a student's published
-    # assignment: the engine keys "sent once" on (source, object, offset), and
-    # each student gets their own mail (never a shared To line).
-    for kind, label in Milestone.Kind.choices:
-        register_reminder_source(
-            f"theses.milestone-due.{kind}",
-            label=f"Thesis milestone due: {label}",
-            purpose="theses.milestone_reminder",
-            offsets=(timedelta(days=7), timedelta(days=1)),
-            due_between=_due_between(kind),
-            message=_message(kind),
-        )
-
-
-def _due_between(kind):
-    def due_between(start, end):
-        from .models import Assignment, Milestone
-
-        for milestone in Milestone.objects.filter(kind=kind, due_at__gt=start, due_at__lte=end):
-            done = milestone.submissions.values_list("student_id", flat=True)
-            for assignment in (Assignment.objects.filter(run__round_id=milestone.round_id,
-                                                         run__published_at__isnull=False)
-                               .exclude(student_id__in=done).order_by("pk")):
-                yield assignment, milestone.due_at
-
-    return due_between
-
-
-def _message(kind):
-    def message(assignment, offset):
-        """None when the student has handed in since the reminder was planned."""
-        from django.conf import settings
-        from django.urls import reverse
-        from django.utils import timezone
-
-        from .models import Milestone
-
-        milestone = Milestone.objects.filter(round_id=assignment.run.round_id, kind=kind).first()
-        if milestone is None or milestone.submissions.filter(student_id=assignment.student_id).exists():
-            return None
-        due = timezone.localtime(milestone.due_at)
-        return ReminderMessage(
-            to=[assignment.student],
-            context={"name": assignment.student.get_short_name(), "milestone": milestone.get_kind_display(),
-                     "due": f"{due:%A} {due.day} {due:%B %Y at %H:%M}",
-                     "link": settings.SITE_URL + reverse("theses:student-home")},
-            subject_objects=[milestone],
-        )
-
-    return message
