@@ -291,6 +291,13 @@ def _solve_spa_student(inst, project_capacity, rank_of):
     lcut = [inf] * n_sup
     heappush, heappop = heapq.heappush, heapq.heappop
 
+    def worst(heap):
+        """The worst live entry of a project's or supervisor's heap, after
+        dropping the entries of students who have moved since."""
+        while stamp[heap[0][1]] != heap[0][2]:
+            heappop(heap)
+        return heap[0]
+
     free = list(range(n - 1, -1, -1))  # lowest index applies first
     while free:
         s = free.pop()
@@ -316,21 +323,12 @@ def _solve_spa_student(inst, project_capacity, rank_of):
         heappush(lheap[k], entry)
         pload[j] += 1
         lload[k] += 1
-        if pload[j] > pcap[j]:
-            heap = pheap[j]
-            while stamp[heap[0][1]] != heap[0][2]:  # drop entries of students who moved
-                heappop(heap)
-            _, out, _ = heappop(heap)
-            assigned[out] = -1
-            stamp[out] += 1
-            pload[j] -= 1
-            lload[k] -= 1
-            free.append(out)
-        elif lload[k] > lcap[k]:
-            heap = lheap[k]
-            while stamp[heap[0][1]] != heap[0][2]:
-                heappop(heap)
-            _, out, _ = heappop(heap)
+        # Over capacity: the project (or else the supervisor) rejects its worst
+        # student, who is on a project of supervisor k either way.
+        over = pheap[j] if pload[j] > pcap[j] else lheap[k] if lload[k] > lcap[k] else None
+        if over is not None:
+            worst(over)
+            _, out, _ = heappop(over)
             t = assigned[out]
             assigned[out] = -1
             stamp[out] += 1
@@ -338,17 +336,9 @@ def _solve_spa_student(inst, project_capacity, rank_of):
             lload[k] -= 1
             free.append(out)
         if pload[j] == pcap[j]:
-            heap = pheap[j]
-            while stamp[heap[0][1]] != heap[0][2]:
-                heappop(heap)
-            if -heap[0][0] < pcut[j]:
-                pcut[j] = -heap[0][0]
+            pcut[j] = min(pcut[j], -worst(pheap[j])[0])
         if lload[k] == lcap[k]:
-            heap = lheap[k]
-            while stamp[heap[0][1]] != heap[0][2]:
-                heappop(heap)
-            if -heap[0][0] < lcut[k]:
-                lcut[k] = -heap[0][0]
+            lcut[k] = min(lcut[k], -worst(lheap[k])[0])
     return assigned
 
 
