@@ -1,7 +1,7 @@
 """Panels: how a later app shows its data on an earlier app's page.
 
-DESIGN keeps dependencies pointing one way (timetable knows curriculum, not the
-reverse), yet the module page must list its sessions and the home page the next
+Dependencies between apps point one way (timetable knows curriculum, not the
+reverse; docs/architecture.md), yet the module page must list its sessions and the home page the next
 intake. So the page names a slot, and later apps register panels for it:
 
     # timetable/apps.py, in ready()

@@ -1,7 +1,7 @@
 """An exclusion constraint that exists on PostgreSQL and is a no-op elsewhere.
 
-DESIGN: "every Postgres-only guarantee must have a clear behaviour on SQLite
-too". On SQLite the booking table has no constraint and the application check
+Every PostgreSQL-only guarantee has a clear behaviour on SQLite too (make run
+needs no services). On SQLite the booking table has no constraint and the application check
 in `timetable.clashes` stands alone; on PostgreSQL the same check runs first
 (for a plain-words message) and the constraint catches the races it cannot.
 """
