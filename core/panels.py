@@ -17,7 +17,7 @@ to show nothing. Each panel does a fixed number of queries, so the page's query
 count still does not grow with the data.
 
 Slots in use: "home" (objects: none), "module_detail" (module, offering),
-"programme_detail" (programme), "staff_home" (none; see mpt/staff_cards.py).
+"programme_detail" (programme), "staff_home" (none; see core/staff_cards.py).
 """
 
 from collections import defaultdict

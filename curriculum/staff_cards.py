@@ -1,4 +1,4 @@
-"""The curriculum's card on the staff area's front page (see mpt/staff_cards.py)."""
+"""The curriculum's card on the staff area's front page (see core/staff_cards.py)."""
 
 from django.db.models import Count, Q
 from django.urls import reverse

@@ -1,4 +1,4 @@
-"""Panels the lecturers app adds to earlier apps' pages (see mpt/panels.py): one query each."""
+"""Panels the lecturers app adds to earlier apps' pages (see core/panels.py): one query each."""
 
 from .selectors import upcoming_guest_lectures
 

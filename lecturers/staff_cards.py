@@ -1,4 +1,4 @@
-"""The guest lecturers' card on the staff area's front page (see mpt/staff_cards.py)."""
+"""The guest lecturers' card on the staff area's front page (see core/staff_cards.py)."""
 
 from urllib.parse import urlencode
 

@@ -1,4 +1,4 @@
-"""The outbox's card on the staff area's front page (see mpt/staff_cards.py)."""
+"""The outbox's card on the staff area's front page (see core/staff_cards.py)."""
 
 from django.urls import reverse
 

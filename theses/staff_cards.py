@@ -1,4 +1,4 @@
-"""Thesis projects' card on the staff area's front page (see mpt/staff_cards.py)."""
+"""Thesis projects' card on the staff area's front page (see core/staff_cards.py)."""
 
 from django.db.models import Count, Max, Q
 from django.urls import reverse

@@ -1,4 +1,4 @@
-"""The panel the timetable adds to a curriculum module page (see mpt/panels.py)."""
+"""The panel the timetable adds to a curriculum module page (see core/panels.py)."""
 
 from curriculum.models import ModuleOffering
 

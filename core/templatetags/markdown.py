@@ -7,5 +7,5 @@ register = template.Library()
 
 @register.filter(name="markdown")
 def markdown_filter(text):
-    """{{ module.description|markdown }}: sanitised HTML (see mpt/markdown.py)."""
+    """{{ module.description|markdown }}: sanitised HTML (see core/markdown.py)."""
     return render_markdown(text)
