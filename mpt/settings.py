@@ -136,7 +136,7 @@ REDIS_URL = env(
 )
 if REDIS_URL:
     # Everything cached can be lost: with Redis unreachable the cache answers
-    # "miss" and pages are built uncached (mpt/cache.py). Short timeouts keep a
+    # "miss" and pages are built uncached (core/cache.py). Short timeouts keep a
     # dead Redis to milliseconds per request; after a failure a process skips
     # Redis for MPT_CACHE_RETRY_AFTER seconds.
     CACHES = {
