@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from .models import User
+from .models import RoleChange, User
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -17,8 +17,22 @@ class UserChangeAdminForm(UserChangeForm):
         fields = "__all__"
 
 
+class RoleChangeInline(admin.TabularInline):
+    """The audit of roles, read-only: roles change through accounts.services."""
+
+    model = RoleChange
+    fk_name = "user"
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("at", "role", "change", "by", "note")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    inlines = [RoleChangeInline]
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     ordering = ("email",)

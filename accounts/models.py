@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .managers import UserManager, normalise_email
+from .roles import Role
 
 HONORIFICS = {"dr", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sir", "dame", "rev", "lord", "lady"}
 
@@ -74,3 +75,28 @@ class User(AbstractBaseUser, PermissionsMixin):
         if not hasattr(self, "_role_names"):
             self._role_names = frozenset(self.groups.values_list("name", flat=True))
         return self._role_names
+
+
+class RoleChange(models.Model):
+    """A role given to or taken from a person, with who did it and when: the audit of roles.
+
+    Written by `accounts.services.user_add_role` / `user_remove_role`, the only
+    ways a role changes; `by` is empty for work no person did.
+    """
+
+    class Change(models.TextChoices):
+        ADDED = "added", "Added"
+        REMOVED = "removed", "Removed"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_changes")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    change = models.CharField(max_length=10, choices=Change.choices)
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=200, blank=True, help_text="Why, in a few words.")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.get_change_display().lower()} for {self.user}"

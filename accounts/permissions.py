@@ -42,3 +42,33 @@ def can_use_admin_site(user):
 def runs_the_programme(user):
     """Staff, reviewers and admissions admins: the people the staff area is for."""
     return is_staff_member(user) or is_reviewer(user) or is_admissions_admin(user)
+
+
+# Roles an admissions admin looks after; staff and admissions admins are made by an operator.
+_ADMISSIONS_ROLES = frozenset({Role.APPLICANT, Role.REVIEWER, Role.STUDENT})
+# Roles a person takes on by their own act (applying; taking up a place they were
+# offered). The service that offers the act checks it first.
+_SELF_ROLES = frozenset({Role.APPLICANT, Role.STUDENT})
+
+
+def _is_operator(user):
+    return can_use_admin_site(user)
+
+
+def can_add_role(by, *, user, role):
+    """`by` may give `user` the role: an operator any role, an admissions admin
+    the applicant, reviewer and student roles, a person themselves the roles
+    they take on by their own act."""
+    role = Role(role)
+    if _is_operator(by):
+        return True
+    if role in _ADMISSIONS_ROLES and is_admissions_admin(by):
+        return True
+    return role in _SELF_ROLES and getattr(by, "pk", None) is not None and by.pk == user.pk
+
+
+def can_remove_role(by, *, user, role):
+    """`by` may take the role from `user`: an operator any role, an admissions
+    admin the roles they look after. Nobody takes a role from themselves here."""
+    role = Role(role)
+    return _is_operator(by) or (role in _ADMISSIONS_ROLES and is_admissions_admin(by))

@@ -1,4 +1,4 @@
-"""Account use cases: sign-up, email verification, password reset, profile changes.
+"""Account use cases: sign-up, email verification, password reset, profile changes, roles.
 
 Sign-up and password reset answer the same way, after the same work, whether or
 not the address has an account, so neither can be used to find out who has one.
@@ -11,6 +11,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -18,8 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from . import permissions
 from .managers import normalise_email
-from .models import User
+from .models import RoleChange, User
 from .roles import Role
 
 VERIFY_SALT = "accounts.verify-email"
@@ -146,7 +148,7 @@ def user_signup(*, email, full_name, password, next_url=""):
                 _tell_existing(existing, next_url)
                 return None
             user = User.objects.create(email=email, full_name=full_name, is_active=False, password=encoded)
-            user.groups.add(Group.objects.get(name=Role.APPLICANT))
+            user_add_role(user=user, role=Role.APPLICANT, by=user, note="Signed up.")
             send_verification_email(user, next_url)
     except IntegrityError:
         # Two sign-ups with one address at the same moment: the database decides,
@@ -250,3 +252,55 @@ def user_update_profile(*, user, full_name, preferred_name):
     user.preferred_name = preferred_name
     user.save(update_fields=["full_name", "preferred_name"])
     return user
+
+
+def _forget_roles(user):
+    # `User.role_names()` reads the groups once per object; this object reads them again.
+    user.__dict__.pop("_role_names", None)
+
+
+def _role_change(*, user, role, by, note, change):
+    role = Role(role)
+    allowed = permissions.can_add_role if change == RoleChange.Change.ADDED else permissions.can_remove_role
+    if not allowed(by, user=user, role=role):
+        raise PermissionDenied("You may not change this person's roles.")
+    group = Group.objects.get(name=role)
+    with transaction.atomic():
+        # One role change per person at a time, so two at once record one row.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        has_it = user.groups.filter(pk=group.pk).exists()
+        if has_it == (change == RoleChange.Change.ADDED):
+            _forget_roles(user)
+            return False
+        if change == RoleChange.Change.ADDED:
+            user.groups.add(group)
+        else:
+            user.groups.remove(group)
+        RoleChange.objects.create(
+            user=user, role=role, change=change, by=by if isinstance(by, User) else None, note=note[:200]
+        )
+    _forget_roles(user)
+    return True
+
+
+def user_add_role(*, user: User, role: Role, by, note: str = "") -> bool:
+    """Give `user` the role. Returns True if they did not have it, False if they did.
+
+    Permission: `permissions.can_add_role`, else PermissionDenied and nothing changes.
+    Side effects, when the user lacked the role, in one transaction: the user
+    joins the role's group; a RoleChange row records the role, who added it and
+    `note`; this user object's cached role names are read again. Adding a role
+    the user has changes nothing.
+    """
+    return _role_change(user=user, role=role, by=by, note=note, change=RoleChange.Change.ADDED)
+
+
+def user_remove_role(*, user: User, role: Role, by, note: str = "") -> bool:
+    """Take the role from `user`. Returns True if they had it, False if not.
+
+    Permission: `permissions.can_remove_role`, else PermissionDenied and nothing changes.
+    Side effects, when the user had the role, in one transaction: the user
+    leaves the role's group; a RoleChange row records the role, who removed it
+    and `note`; this user object's cached role names are read again.
+    """
+    return _role_change(user=user, role=role, by=by, note=note, change=RoleChange.Change.REMOVED)
