@@ -8,7 +8,7 @@ class TimetableConfig(AppConfig):
     def ready(self):
         from core import panels, staff_cards
 
-        from . import notices
+        from . import mail
         from .panels import module_sessions_context
         from .staff_cards import timetable_card
 
@@ -18,7 +18,7 @@ class TimetableConfig(AppConfig):
             "module_detail", template="timetable/panels/module_sessions.html",
             context=module_sessions_context, order=20,
         )
-        notices.register()
+        mail.register()
 
     def seed_demo(self, *, password, stdout):
         from .demo import seed_demo_timetable
