@@ -5,13 +5,11 @@ pages authorise with the signed token alone (lecturers.tokens): a bad token
 gets a friendly page that names no invitation.
 """
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
@@ -20,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+
+from core.access import require
 
 from . import selectors, services
 from .forms import (
@@ -40,18 +40,6 @@ from .permissions import can_manage_lecturers, can_see_profile
 from .tokens import check_token
 
 State = Invitation.State
-
-
-def staff_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_manage_lecturers(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _errors(error):
@@ -262,7 +250,7 @@ def respond_photo(request, token):
 # Staff ------------------------------------------------------------------------------
 
 
-@staff_required
+@require(can_manage_lecturers, deny=403)
 def staff_index(request):
     years = selectors.academic_years()
     current = selectors.current_academic_year()
@@ -286,7 +274,7 @@ def staff_index(request):
     })
 
 
-@staff_required
+@require(can_manage_lecturers, deny=403)
 def person_list(request):
     q = request.GET.get("q", "").strip()
     discipline = Discipline.objects.filter(slug=request.GET.get("discipline") or "").first()
@@ -299,7 +287,7 @@ def person_list(request):
     })
 
 
-@staff_required
+@require(can_manage_lecturers, deny=403)
 def person_create(request):
     form = LecturerForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -318,7 +306,7 @@ def _without_remove(fields):
     return fields
 
 
-@staff_required
+@require(can_manage_lecturers, deny=403)
 def person_detail(request, pk):
     try:
         lecturer = selectors.staff_lecturer(pk)
@@ -327,7 +315,7 @@ def person_detail(request, pk):
     return render(request, "lecturers/person_detail.html", {"lecturer": lecturer})
 
 
-@staff_required
+@require(can_manage_lecturers, deny=403)
 def person_edit(request, pk):
     lecturer = get_object_or_404(GuestLecturer, pk=pk)
     form = LecturerForm(request.POST or None, request.FILES or None, instance=lecturer)
@@ -343,7 +331,7 @@ def person_edit(request, pk):
     return render(request, "lecturers/person_form.html", {"form": form, "lecturer": lecturer})
 
 
-@staff_required
+@require(can_manage_lecturers, deny=403)
 def person_photo(request, pk):
     lecturer = get_object_or_404(GuestLecturer, pk=pk)
     if not lecturer.photo:
@@ -351,7 +339,7 @@ def person_photo(request, pk):
     return _photo_response(lecturer, public=False)
 
 
-@staff_required
+@require(can_manage_lecturers, deny=403)
 def invitation_create(request):
     initial = {"host": request.user.pk}
     if request.GET.get("lecturer"):
@@ -389,7 +377,7 @@ def invitation_create(request):
     return render(request, "lecturers/invitation_form.html", {"form": form})
 
 
-@staff_required
+@require(can_manage_lecturers, deny=403)
 def invitation_detail(request, pk):
     try:
         invitation = selectors.invitation_detail(pk)
@@ -415,7 +403,7 @@ def _staff_action(request, pk, action, success):
 
 
 @require_POST
-@staff_required
+@require(can_manage_lecturers, deny=403)
 def invitation_send(request, pk):
     return _staff_action(
         request, pk, lambda i: services.invitation_send(invitation=i, by=request.user),
@@ -424,27 +412,27 @@ def invitation_send(request, pk):
 
 
 @require_POST
-@staff_required
+@require(can_manage_lecturers, deny=403)
 def invitation_delivered(request, pk):
     return _staff_action(request, pk, lambda i: services.invitation_mark_delivered(invitation=i, by=request.user),
                          "Marked as delivered. The thank-you goes tomorrow unless you send it now.")
 
 
 @require_POST
-@staff_required
+@require(can_manage_lecturers, deny=403)
 def invitation_thank(request, pk):
     return _staff_action(request, pk, lambda i: services.invitation_thank(invitation=i, by=request.user),
                          lambda i: f"Thank-you sent to {i.lecturer.email}.")
 
 
 @require_POST
-@staff_required
+@require(can_manage_lecturers, deny=403)
 def invitation_new_link(request, pk):
     return _staff_action(request, pk, lambda i: services.invitation_new_link(invitation=i, by=request.user),
                          lambda i: f"A new link is on its way to {i.lecturer.email}; earlier links no longer work.")
 
 
-@staff_required
+@require(can_manage_lecturers, deny=403)
 def invitation_cancel(request, pk):
     invitation = get_object_or_404(Invitation.objects.for_listing(), pk=pk)
     form = ReasonForm(request.POST or None)
@@ -461,7 +449,7 @@ def invitation_cancel(request, pk):
     return render(request, "lecturers/invitation_cancel.html", {"invitation": invitation, "form": form})
 
 
-@staff_required
+@require(can_manage_lecturers, deny=403)
 def invitation_new_times(request, pk):
     invitation = get_object_or_404(Invitation.objects.for_listing(), pk=pk)
     if invitation.state not in (State.INVITED, State.ALTERNATIVE):

@@ -1,11 +1,7 @@
 """Who may steer the outbox. notifications imports no other app, so the staff
 test is named by a setting (default: the staff role from accounts)."""
 
-from functools import wraps
-
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.utils.module_loading import import_string
 
 DEFAULT_STAFF_TEST = "accounts.permissions.is_staff_member"
@@ -24,14 +20,3 @@ def can_see_email(user, email):
         and email.state not in (email.State.STAGED, email.State.DISCARDED)
     )
 
-
-def outbox_staff_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_manage_outbox(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper

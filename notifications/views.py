@@ -12,11 +12,13 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.access import require
+
 from . import selectors, services
 from .delivery import build_message
 from .forms import EmailTemplateForm, OutboundEmailEditForm, OutboxFilterForm
 from .models import EmailTemplate, OutboundEmail
-from .permissions import outbox_staff_required
+from .permissions import can_manage_outbox
 from .registry import get_purpose
 
 PAGE_SIZE = 50
@@ -27,7 +29,7 @@ def _plural(count, word):
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-@outbox_staff_required
+@require(can_manage_outbox, deny=403)
 @require_safe
 def outbox(request):
     form = OutboxFilterForm(request.GET or None)
@@ -68,7 +70,7 @@ def outbox(request):
     )
 
 
-@outbox_staff_required
+@require(can_manage_outbox, deny=403)
 @require_safe
 def outbox_detail(request, pk):
     email = selectors.outbox_detail(pk)
@@ -98,7 +100,7 @@ def _decoded_size(b64):
     return len(b64) * 3 // 4 - b64[-2:].count("=")
 
 
-@outbox_staff_required
+@require(can_manage_outbox, deny=403)
 @require_safe
 def outbox_attachment(request, pk, index):
     """One attachment of a mail (an .ics, say), as a download: never shown inline."""
@@ -116,7 +118,7 @@ def outbox_attachment(request, pk, index):
     return response
 
 
-@outbox_staff_required
+@require(can_manage_outbox, deny=403)
 @require_safe
 @xframe_options_sameorigin
 def outbox_html(request, pk):
@@ -132,7 +134,7 @@ def outbox_html(request, pk):
     return response
 
 
-@outbox_staff_required
+@require(can_manage_outbox, deny=403)
 @require_safe
 def outbox_raw(request, pk):
     """The message as it goes over SMTP (headers included), for checking or forwarding."""
@@ -153,25 +155,25 @@ def _act(request, pk, action, success):
     return redirect("notifications:outbox-detail", pk=pk)
 
 
-@outbox_staff_required
+@require(can_manage_outbox, deny=403)
 @require_POST
 def outbox_release(request, pk):
     return _act(request, pk, services.email_release, "Released: the email is queued and will go in a moment.")
 
 
-@outbox_staff_required
+@require(can_manage_outbox, deny=403)
 @require_POST
 def outbox_discard(request, pk):
     return _act(request, pk, services.email_discard, "Discarded: this email will not be sent.")
 
 
-@outbox_staff_required
+@require(can_manage_outbox, deny=403)
 @require_POST
 def outbox_retry(request, pk):
     return _act(request, pk, services.email_retry, "Queued again: the email will be sent in a moment.")
 
 
-@outbox_staff_required
+@require(can_manage_outbox, deny=403)
 @require_POST
 def outbox_bulk_release(request):
     if request.POST.get("scope") == "all":
@@ -191,7 +193,7 @@ def outbox_bulk_release(request):
     return redirect(f"{reverse('notifications:outbox')}?{back}" if back else "notifications:outbox")
 
 
-@outbox_staff_required
+@require(can_manage_outbox, deny=403)
 @require_http_methods(["GET", "POST"])
 def outbox_edit(request, pk):
     email = get_object_or_404(OutboundEmail, pk=pk)
@@ -211,7 +213,7 @@ def outbox_edit(request, pk):
     return render(request, "notifications/outboundemail_form.html", {"email": email, "form": form, "section": "outbox"})
 
 
-@outbox_staff_required
+@require(can_manage_outbox, deny=403)
 @require_safe
 def template_list(request):
     return render(
@@ -219,7 +221,7 @@ def template_list(request):
     )
 
 
-@outbox_staff_required
+@require(can_manage_outbox, deny=403)
 @require_http_methods(["GET", "POST"])
 def template_edit(request, purpose):
     spec = get_purpose(purpose)

@@ -2,13 +2,11 @@
 
 import contextlib
 import datetime
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
@@ -20,6 +18,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.permissions import is_staff_member
+from core.access import require
 from curriculum.models import Cohort, Enrolment, ModuleOffering, Term
 
 from . import csvio, selectors, services
@@ -40,20 +39,6 @@ from .permissions import can_edit_timetable, can_see_session
 from .timezones import DASH, aware, default_zone, iso_week, week_bounds, week_monday, zone_for, zone_label
 
 FEED_PAST = datetime.timedelta(days=120)
-
-
-def staff_required(view):
-    """Anonymous visitors are sent to log in; signed-in people who are not staff get 403."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_edit_timetable(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _week_nav(monday):
@@ -266,7 +251,7 @@ def api_sessions(request):
 GROUPINGS = selectors.GROUPINGS
 
 
-@staff_required
+@require(can_edit_timetable, deny=403)
 @require_safe
 def staff_week(request):
     zone = default_zone()
@@ -294,7 +279,7 @@ def staff_week(request):
     return response
 
 
-@staff_required
+@require(can_edit_timetable, deny=403)
 @require_safe
 def staff_term(request):
     terms = list(Term.objects.select_related("academic_year").order_by("starts_on"))
@@ -322,7 +307,7 @@ def _clash_errors(form, error):
         form.add_error(None, message)
 
 
-@staff_required
+@require(can_edit_timetable, deny=403)
 @require_http_methods(["GET", "POST"])
 def session_form(request, pk=None):
     zone = default_zone()
@@ -405,7 +390,7 @@ def _initial_from_query(request):
     return initial
 
 
-@staff_required
+@require(can_edit_timetable, deny=403)
 @require_http_methods(["GET", "POST"])
 def session_cancel(request, pk):
     session = get_object_or_404(Session.objects.for_listing(), pk=pk)
@@ -427,7 +412,7 @@ def session_cancel(request, pk):
         })
 
 
-@staff_required
+@require(can_edit_timetable, deny=403)
 @require_http_methods(["GET", "POST"])
 def series_create(request):
     zone = default_zone()
@@ -474,7 +459,7 @@ def _series(pk):
     return get_object_or_404(SessionSeries.objects.select_related("offering__module", "offering__term"), pk=pk)
 
 
-@staff_required
+@require(can_edit_timetable, deny=403)
 @require_safe
 def series_detail(request, pk):
     series = _series(pk)
@@ -487,7 +472,7 @@ def series_detail(request, pk):
         })
 
 
-@staff_required
+@require(can_edit_timetable, deny=403)
 @require_http_methods(["GET", "POST"])
 def series_edit(request, pk):
     series = _series(pk)
@@ -518,7 +503,7 @@ def series_edit(request, pk):
                                                           "zone_label": zone_label(zone)})
 
 
-@staff_required
+@require(can_edit_timetable, deny=403)
 @require_POST
 def series_move(request, pk):
     series = _series(pk)
@@ -539,7 +524,7 @@ def series_move(request, pk):
     return redirect(series)
 
 
-@staff_required
+@require(can_edit_timetable, deny=403)
 @require_http_methods(["GET", "POST"])
 def csv_import(request):
     zone = default_zone()
@@ -574,7 +559,7 @@ def csv_import(request):
     })
 
 
-@staff_required
+@require(can_edit_timetable, deny=403)
 @require_safe
 def csv_export(request):
     zone = default_zone()

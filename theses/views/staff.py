@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.access import require
+
 from .. import selectors, services
 from ..forms import (
     AssignForm,
@@ -20,8 +22,7 @@ from ..forms import (
     SupervisorCapacitiesForm,
 )
 from ..models import AllocationRun, Milestone, Proposal, ShowcaseEntry, ThesisRound
-from ..permissions import can_approve_proposal
-from ._access import staff_required
+from ..permissions import can_approve_proposal, can_manage_theses
 
 User = get_user_model()
 
@@ -30,7 +31,7 @@ User = get_user_model()
 
 
 @require_safe
-@staff_required
+@require(can_manage_theses, deny=403)
 def staff_index(request):
     qs = selectors.staff_proposals()
     status = request.GET.get("status", "")
@@ -50,7 +51,7 @@ def staff_index(request):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required
+@require(can_manage_theses, deny=403)
 def staff_proposal_create(request):
     form = ProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -61,7 +62,7 @@ def staff_proposal_create(request):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required
+@require(can_manage_theses, deny=403)
 def staff_proposal_edit(request, pk):
     proposal = get_object_or_404(Proposal, pk=pk)
     form = ProposalForm(request.POST or None, instance=proposal)
@@ -73,7 +74,7 @@ def staff_proposal_edit(request, pk):
 
 
 @require_safe
-@staff_required
+@require(can_manage_theses, deny=403)
 def staff_proposal(request, pk):
     proposal = get_object_or_404(selectors.staff_proposals(), pk=pk)
     return render(request, "theses/staff_proposal.html", {
@@ -90,7 +91,7 @@ ACTION_MESSAGES = {
 
 
 @require_POST
-@staff_required
+@require(can_manage_theses, deny=403)
 def staff_proposal_action(request, pk):
     proposal = get_object_or_404(Proposal, pk=pk)
     action = request.POST.get("action")
@@ -111,7 +112,7 @@ def staff_proposal_action(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required
+@require(can_manage_theses, deny=403)
 def staff_showcase(request, pk):
     proposal = get_object_or_404(Proposal, pk=pk)
     entry = ShowcaseEntry.objects.filter(proposal=proposal).first()
@@ -127,7 +128,7 @@ def staff_showcase(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required
+@require(can_manage_theses, deny=403)
 def staff_round_create(request):
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -138,7 +139,7 @@ def staff_round_create(request):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required
+@require(can_manage_theses, deny=403)
 def staff_round(request, pk):
     round_ = get_object_or_404(ThesisRound.objects.select_related("cohort"), pk=pk)
     settings_form = RoundSettingsForm(request.POST or None, instance=round_, prefix="round")
@@ -153,7 +154,7 @@ def staff_round(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required
+@require(can_manage_theses, deny=403)
 def staff_milestones(request, pk):
     round_ = get_object_or_404(ThesisRound.objects.select_related("cohort"), pk=pk)
     form = MilestonesForm(request.POST or None, milestones=list(round_.milestones.all()))
@@ -167,7 +168,7 @@ def staff_milestones(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required
+@require(can_manage_theses, deny=403)
 def staff_supervisors(request, pk):
     """How many students each supervisor takes in this round (blank: the round's default)."""
     round_ = get_object_or_404(ThesisRound.objects.select_related("cohort"), pk=pk)
@@ -190,7 +191,7 @@ def staff_supervisors(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required
+@require(can_manage_theses, deny=403)
 def staff_ranking(request, pk):
     """The signed-in supervisor orders the students who chose their projects."""
     round_ = get_object_or_404(ThesisRound.objects.select_related("cohort"), pk=pk)
@@ -222,7 +223,7 @@ def staff_ranking(request, pk):
 
 
 @require_POST
-@staff_required
+@require(can_manage_theses, deny=403)
 def run_create(request, pk):
     round_ = get_object_or_404(ThesisRound, pk=pk)
     form = RunForm(request.POST)
@@ -239,7 +240,7 @@ def _run(pk):
 
 
 @require_safe
-@staff_required
+@require(can_manage_theses, deny=403)
 def run_detail(request, pk):
     run = _run(pk)
     context = {"run": run, "others": list(selectors.latest_runs(run.round).exclude(pk=run.pk)
@@ -258,14 +259,14 @@ def _profile_rows(profile):
 
 
 @require_safe
-@staff_required
+@require(can_manage_theses, deny=403)
 def run_status(request, pk):
     run = _run(pk)
     return render(request, "theses/partials/run_status.html", {"run": run})
 
 
 @require_POST
-@staff_required
+@require(can_manage_theses, deny=403)
 def run_assign(request, pk):
     run = _run(pk)
     form = AssignForm(request.POST)
@@ -287,7 +288,7 @@ def run_assign(request, pk):
 
 
 @require_POST
-@staff_required
+@require(can_manage_theses, deny=403)
 def run_publish(request, pk):
     run = _run(pk)
     try:
@@ -300,7 +301,7 @@ def run_publish(request, pk):
 
 
 @require_safe
-@staff_required
+@require(can_manage_theses, deny=403)
 def run_compare(request, pk):
     run = _run(pk)
     other_id = request.GET.get("with", "")
@@ -318,7 +319,7 @@ def run_compare(request, pk):
 
 
 @require_safe
-@staff_required
+@require(can_manage_theses, deny=403)
 def staff_submissions(request, pk):
     round_ = get_object_or_404(ThesisRound.objects.select_related("cohort"), pk=pk)
     page = Paginator(selectors.submissions_for_round(round_), 50).get_page(request.GET.get("page"))

@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.permissions import is_student
+from core.access import require
 from curriculum.models import Enrolment
 
 from .. import selectors, services
@@ -20,7 +22,6 @@ from ..forms import (
 )
 from ..models import Milestone, Submission
 from ..permissions import can_manage_theses, can_view_submission
-from ._access import student_required
 
 User = get_user_model()
 
@@ -29,7 +30,7 @@ User = get_user_model()
 
 
 @require_safe
-@student_required
+@require(is_student, deny=403)
 def student_home(request):
     context = selectors.student_home(request.user)
     context["now"] = timezone.now()
@@ -44,7 +45,7 @@ def _enrolment_or_404(user):
 
 
 @require_http_methods(["GET", "POST"])
-@student_required
+@require(is_student, deny=403)
 def preferences(request):
     enrolment = _enrolment_or_404(request.user)
     cohort, round_ = enrolment.cohort, enrolment.cohort.thesis_round
@@ -86,7 +87,7 @@ def preferences(request):
 
 
 @require_http_methods(["GET", "POST"])
-@student_required
+@require(is_student, deny=403)
 def student_propose(request):
     enrolment = _enrolment_or_404(request.user)
     form = StudentProposalForm(request.POST or None)
@@ -101,7 +102,7 @@ def student_propose(request):
 
 
 @require_http_methods(["GET", "POST"])
-@student_required
+@require(is_student, deny=403)
 def submission_create(request, pk):
     enrolment = _enrolment_or_404(request.user)
     milestone = get_object_or_404(Milestone.objects.select_related("round"), pk=pk,
@@ -168,7 +169,7 @@ def submission_report(request, pk):
 
 
 @require_POST
-@student_required
+@require(is_student, deny=403)
 def showcase_consent(request):
     assignment = services.published_assignment(student=request.user)
     if assignment is None:
