@@ -46,3 +46,14 @@ def can_roll_offerings_forward(user):
 def can_edit_search_synonyms(user):
     """Whoever edits every module keeps the search's synonyms too."""
     return can_edit_all_modules(user)
+
+
+def can_enrol(user, student):
+    """`user` may place `student` in a cohort: an admissions admin (or an
+    operator), or the student themselves taking up a place they were offered
+    (the admissions service that calls `student_enrol` checks the offer)."""
+    from accounts.permissions import is_admissions_admin
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return is_admissions_admin(user) or (user.is_active and user.pk == student.pk)

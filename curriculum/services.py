@@ -1,14 +1,30 @@
-"""Use cases that change the catalogue. Each is atomic, re-checks permission and
-state, writes the module's history and invalidates the public cache when what
-the public sees changes."""
+"""Use cases that change the catalogue and its cohorts. Each is atomic, re-checks
+permission and state, writes the module's history and invalidates the public
+cache when what the public sees changes."""
 
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.text import slugify
+
+from accounts.roles import Role
+from accounts.services import user_add_role
 
 from . import cache, permissions, rules
-from .models import Module, ModuleOffering, ModuleRevision, PublicationStatus, SearchSynonym, Term
+from .models import (
+    AcademicYear,
+    Cohort,
+    Enrolment,
+    Module,
+    ModuleOffering,
+    ModuleRevision,
+    Programme,
+    PublicationStatus,
+    SearchSynonym,
+    StudyMode,
+    Term,
+)
 from .search import normalise_expansion, normalise_term, synonym_problems
 from .snapshots import apply_snapshot, snapshot_of, working_snapshot
 
@@ -294,3 +310,60 @@ def search_synonym_delete(*, synonym, by):
     _ensure_can_edit_synonyms(by)
     SearchSynonym.objects.filter(pk=synonym.pk).delete()
     cache.bump_generation()
+
+
+# --- Cohorts and enrolment ---------------------------------------------------------
+
+
+def _unique_cohort_slug(programme, academic_year, mode):
+    base = slugify(f"{programme.slug}-{academic_year.slug}-{mode}")[:190]
+    slug, n = base, 1
+    while Cohort.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _cohort_for(programme, academic_year, mode):
+    cohort = Cohort.objects.filter(programme=programme, academic_year=academic_year, mode=mode).first()
+    if cohort is not None:
+        return cohort
+    cohort, _ = Cohort.objects.get_or_create(
+        programme=programme, academic_year=academic_year, mode=mode,
+        defaults={
+            "name": f"{programme.title} {academic_year.name} {StudyMode(mode).label.lower()}",
+            "slug": _unique_cohort_slug(programme, academic_year, mode),
+        },
+    )
+    return cohort
+
+
+def student_enrol(
+    *,
+    student,
+    by,
+    cohort: Cohort | None = None,
+    programme: Programme | None = None,
+    academic_year: AcademicYear | None = None,
+    mode: str | None = None,
+) -> Enrolment:
+    """Place `student` in `cohort`, or, when none is given, in the cohort that
+    starts `programme` in `academic_year` in `mode`. Returns the Enrolment.
+
+    Permission: `permissions.can_enrol(by, student)`, else PermissionDenied and
+    nothing changes. Side effects, in one transaction: the cohort is created
+    if missing (named "<programme> <year> <mode>", with a free slug); an active
+    Enrolment of the student in it unless they have one there already (enrolling
+    twice changes nothing); the student role, through
+    `accounts.services.user_add_role` (recorded with `by`).
+    """
+    if cohort is None and None in (programme, academic_year, mode):
+        raise ValueError("Name the cohort, or its programme, academic year and mode.")
+    if not permissions.can_enrol(by, student):
+        raise PermissionDenied("You may not enrol this person.")
+    with transaction.atomic():
+        if cohort is None:
+            cohort = _cohort_for(programme, academic_year, mode)
+        enrolment, _ = Enrolment.objects.get_or_create(cohort=cohort, student=student)
+        user_add_role(user=student, role=Role.STUDENT, by=by, note=f"Enrolled in {cohort}.")
+    return enrolment
