@@ -55,7 +55,7 @@ def _is_operator(user):
     return can_use_admin_site(user)
 
 
-def can_add_role(by, *, user, role):
+def can_add_role(by, user, role):
     """`by` may give `user` the role: an operator any role, an admissions admin
     the applicant, reviewer and student roles, a person themselves the roles
     they take on by their own act."""
@@ -67,7 +67,7 @@ def can_add_role(by, *, user, role):
     return role in _SELF_ROLES and getattr(by, "pk", None) is not None and by.pk == user.pk
 
 
-def can_remove_role(by, *, user, role):
+def can_remove_role(by, user, role):
     """`by` may take the role from `user`: an operator any role, an admissions
     admin the roles they look after. Nobody takes a role from themselves here."""
     role = Role(role)

@@ -11,13 +11,14 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from core.access import acting_user, check
 
 from . import permissions
 from .managers import normalise_email
@@ -262,8 +263,7 @@ def _forget_roles(user):
 def _role_change(*, user, role, by, note, change):
     role = Role(role)
     allowed = permissions.can_add_role if change == RoleChange.Change.ADDED else permissions.can_remove_role
-    if not allowed(by, user=user, role=role):
-        raise PermissionDenied("You may not change this person's roles.")
+    check(by, allowed, user, role, message="You may not change this person's roles.")
     group = Group.objects.get(name=role)
     with transaction.atomic():
         # One role change per person at a time, so two at once record one row.
@@ -277,7 +277,7 @@ def _role_change(*, user, role, by, note, change):
         else:
             user.groups.remove(group)
         RoleChange.objects.create(
-            user=user, role=role, change=change, by=by if isinstance(by, User) else None, note=note[:200]
+            user=user, role=role, change=change, by=acting_user(by), note=note[:200]
         )
     _forget_roles(user)
     return True
@@ -286,7 +286,8 @@ def _role_change(*, user, role, by, note, change):
 def user_add_role(*, user: User, role: Role, by, note: str = "") -> bool:
     """Give `user` the role. Returns True if they did not have it, False if they did.
 
-    Permission: `permissions.can_add_role`, else PermissionDenied and nothing changes.
+    Permission: `permissions.can_add_role` (SYSTEM may), else PermissionDenied
+    and nothing changes.
     Side effects, when the user lacked the role, in one transaction: the user
     joins the role's group; a RoleChange row records the role, who added it and
     `note`; this user object's cached role names are read again. Adding a role
@@ -298,7 +299,8 @@ def user_add_role(*, user: User, role: Role, by, note: str = "") -> bool:
 def user_remove_role(*, user: User, role: Role, by, note: str = "") -> bool:
     """Take the role from `user`. Returns True if they had it, False if not.
 
-    Permission: `permissions.can_remove_role`, else PermissionDenied and nothing changes.
+    Permission: `permissions.can_remove_role` (SYSTEM may), else PermissionDenied
+    and nothing changes.
     Side effects, when the user had the role, in one transaction: the user
     leaves the role's group; a RoleChange row records the role, who removed it
     and `note`; this user object's cached role names are read again.

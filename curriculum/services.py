@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from accounts.roles import Role
 from accounts.services import user_add_role
+from core.access import check
 
 from . import cache, permissions, rules
 from .models import (
@@ -350,17 +351,16 @@ def student_enrol(
     """Place `student` in `cohort`, or, when none is given, in the cohort that
     starts `programme` in `academic_year` in `mode`. Returns the Enrolment.
 
-    Permission: `permissions.can_enrol(by, student)`, else PermissionDenied and
-    nothing changes. Side effects, in one transaction: the cohort is created
-    if missing (named "<programme> <year> <mode>", with a free slug); an active
-    Enrolment of the student in it unless they have one there already (enrolling
-    twice changes nothing); the student role, through
+    Permission: `permissions.can_enrol(by, student)` (SYSTEM may), else
+    PermissionDenied and nothing changes. Side effects, in one transaction:
+    the cohort is created if missing (named "<programme> <year> <mode>", with
+    a free slug); an active Enrolment of the student in it unless they have one
+    there already (enrolling twice changes nothing); the student role, through
     `accounts.services.user_add_role` (recorded with `by`).
     """
     if cohort is None and None in (programme, academic_year, mode):
         raise ValueError("Name the cohort, or its programme, academic year and mode.")
-    if not permissions.can_enrol(by, student):
-        raise PermissionDenied("You may not enrol this person.")
+    check(by, permissions.can_enrol, student, message="You may not enrol this person.")
     with transaction.atomic():
         if cohort is None:
             cohort = _cohort_for(programme, academic_year, mode)

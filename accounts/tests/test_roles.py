@@ -8,6 +8,7 @@ from accounts.models import RoleChange
 from accounts.roles import Role, granted
 from accounts.services import user_add_role, user_remove_role
 from accounts.tests.factories import UserFactory
+from core.access import SYSTEM
 
 
 @pytest.mark.django_db(transaction=True)
@@ -121,3 +122,26 @@ def test_anonymous_cannot_change_roles():
 
     assert not person.groups.exists()
     assert not RoleChange.objects.exists()
+
+
+@pytest.mark.django_db
+def test_system_work_changes_a_role_and_is_recorded_with_no_person():
+    person = UserFactory()
+
+    assert user_add_role(user=person, role=Role.STAFF, by=SYSTEM, note="Demo data.") is True
+
+    assert permissions.is_staff_member(person)
+    assert list(RoleChange.objects.values_list("role", "change", "by", "note")) == [
+        ("staff", "added", None, "Demo data.")]
+
+
+@pytest.mark.django_db
+def test_a_role_change_with_no_actor_is_refused():
+    person = UserFactory()
+
+    with pytest.raises(TypeError):
+        user_add_role(user=person, role=Role.STAFF, by=None)
+    with pytest.raises(TypeError):
+        user_add_role(user=person, role=Role.STAFF)
+
+    assert not person.groups.exists()

@@ -5,6 +5,7 @@ from accounts import permissions as roles
 from accounts.models import RoleChange
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
+from core.access import SYSTEM
 from curriculum.models import Cohort, Enrolment, StudyMode
 from curriculum.services import student_enrol
 from curriculum.tests.factories import AcademicYearFactory, CohortFactory, ProgrammeFactory
@@ -74,3 +75,12 @@ def test_enrolling_needs_a_cohort_or_what_makes_one():
         student_enrol(student=student, programme=ProgrammeFactory(), by=student)
 
     assert not Enrolment.objects.exists()
+
+
+def test_system_work_enrols_and_the_role_change_names_no_person():
+    cohort, student = CohortFactory(), UserFactory()
+
+    enrolment = student_enrol(student=student, cohort=cohort, by=SYSTEM)
+
+    assert (enrolment.cohort, enrolment.student) == (cohort, student)
+    assert list(RoleChange.objects.values_list("role", "by")) == [("student", None)]
