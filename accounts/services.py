@@ -11,16 +11,14 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.access import acting_user, check
 
-from . import permissions
+from . import mail, permissions
 from .managers import normalise_email
 from .models import RoleChange, User
 from .roles import Role
@@ -73,27 +71,9 @@ def verification_url(user, next_url=""):
     return f"{settings.SITE_URL}{path}"
 
 
-def _mail_context(user):
-    return {
-        "user": user,
-        "site_name": settings.SITE_NAME,
-        "support_email": settings.SUPPORT_EMAIL,
-    }
-
-
 def send_verification_email(user, next_url=""):
     """Send the link that confirms the address. Side effect: one email to the user."""
-    context = {
-        **_mail_context(user),
-        "verify_url": verification_url(user, next_url),
-        "valid_hours": settings.ACCOUNT_VERIFICATION_MAX_AGE // 3600,
-    }
-    EmailMessage(
-        subject=f"Confirm your email address for {settings.SITE_NAME}",
-        body=render_to_string("accounts/email/verify_email.txt", context),
-        to=[user.email],
-        headers={"X-MPT-Purpose": "account_verification"},
-    ).send()
+    mail.verification_message(user, verify_url=verification_url(user, next_url)).send()
 
 
 def send_signup_existing_email(user, next_url=""):
@@ -101,17 +81,7 @@ def send_signup_existing_email(user, next_url=""):
 
     Side effect: one email to the user, with links to log in and to reset the password.
     """
-    context = {
-        **_mail_context(user),
-        "login_url": login_url(next_url),
-        "reset_url": f"{settings.SITE_URL}{reverse('accounts:password-reset')}",
-    }
-    EmailMessage(
-        subject=f"You already have an account on {settings.SITE_NAME}",
-        body=render_to_string("accounts/email/signup_existing.txt", context),
-        to=[user.email],
-        headers={"X-MPT-Purpose": "account_signup_existing"},
-    ).send()
+    mail.signup_existing_message(user, login_url=login_url(next_url)).send()
 
 
 def _account_with(email):
@@ -209,7 +179,7 @@ def password_reset_request(*, email):
     broker cannot take the task, the work is done here instead, so the link is
     still sent (slower, and then timing differs, while the broker is down).
 
-    Side effects: one task; from it, at most one mail (Django's reset mail,
+    Side effects: one task; from it, at most one mail (the reset link,
     through the outbox) to an active account with this address.
     """
     from . import tasks
@@ -235,17 +205,9 @@ def password_reset_send(*, email):
     form = PasswordResetForm({"email": email})
     if not form.is_valid():
         return
-    form.save(
-        domain_override=settings.SITE_URL.split("://", 1)[-1],
-        use_https=settings.SITE_URL.startswith("https://"),
-        subject_template_name="accounts/email/password_reset_subject.txt",
-        email_template_name="accounts/email/password_reset.txt",
-        extra_email_context={
-            "site_name": settings.SITE_NAME,
-            "site_url": settings.SITE_URL,
-            "support_email": settings.SUPPORT_EMAIL,
-        },
-    )
+    # Django's own choice of account: active, with a usable password, the address matched without case.
+    for user in form.get_users(form.cleaned_data["email"]):
+        mail.password_reset_message(user).send()
 
 
 def user_update_profile(*, user, full_name, preferred_name):

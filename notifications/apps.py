@@ -12,11 +12,11 @@ class NotificationsConfig(AppConfig):
 
         from core import staff_cards
 
-        from . import purposes, template_cache
+        from . import mail, template_cache
         from .models import EmailTemplate
         from .staff_cards import outbox_card
 
-        purposes.register()
+        mail.register()
         staff_cards.register(outbox_card, order=60)
         # Whatever saves or deletes a template (editor, reset, admin), the cache follows on commit.
         post_save.connect(template_cache.template_saved, sender=EmailTemplate, dispatch_uid="notif-template-saved")

@@ -1,28 +1,29 @@
 """Django's mail API into the outbox: EMAIL_BACKEND = "notifications.backends.OutboxBackend".
 
-Mail sent with `EmailMessage(...).send()` (account verification, Django's
-password reset) becomes an OutboundEmail row in the caller's transaction and is
-delivered by the same task as `queue_email` mail. The purpose comes from an
-`X-MPT-Purpose` header, else "system". When staff have edited the template of
-that purpose, the message is re-rendered from it with what the message itself
-tells: the recipient's name (the account with that address) and its first link.
+Mail sent with `EmailMessage(...).send()` becomes an OutboundEmail row in the
+caller's transaction and is delivered by the same task as `queue_email` mail.
+The purpose comes from an `X-MPT-Purpose` header, else "system" (Django's own
+mail, such as error reports, stored as written).
+
+A message naming a registered purpose (the account mails: accounts/mail.py)
+carries, as `message.context`, the value of every placeholder the purpose
+declares; one that lacks any is refused. It is stored as its sender wrote it
+until staff edit the purpose's template; then it is rendered from their text
+with that context, by `services.email_render`, like every other mail.
 """
 
 import base64
-import re
 import uuid
 from email.mime.base import MIMEBase
 
-from django.contrib.auth import get_user_model
 from django.core.mail.backends.base import BaseEmailBackend
 
 from .registry import get_purpose
-from .rendering import Rendered, render
-from .services import global_context, store_email
+from .rendering import Rendered
+from .services import email_render, placeholders_check, store_email
 from .template_cache import saved_template
 
 PURPOSE_HEADER = "X-MPT-Purpose"
-FIRST_LINK = re.compile(r"https?://\S+")
 
 
 class OutboxBackend(BaseEmailBackend):
@@ -65,21 +66,15 @@ def store_message(message):
 
 
 def _restyled(purpose_key, message, rendered):
-    """The message re-rendered from staff's template for its purpose, if they edited one."""
+    """The message as written, or rendered from staff's template of its purpose if they edited one."""
     spec = get_purpose(purpose_key)
-    saved = saved_template(purpose_key) if spec else None
-    if not saved:
+    if spec is None:
         return rendered
-    subject, body, send_html = saved
-    address = (message.to or [""])[0]
-    user = get_user_model()._default_manager.filter(email__iexact=address).first()
-    link = FIRST_LINK.search(message.body)
-    context = {
-        **global_context(),
-        "name": user.get_short_name() if user else address,
-        "link": link.group(0) if link else "",
-    }
-    return render(subject=subject, body=body, context=context, purpose=spec, send_html=send_html)
+    context = getattr(message, "context", None) or {}
+    placeholders_check(purpose=spec, context=context)
+    if not saved_template(purpose_key):
+        return rendered
+    return email_render(purpose=spec, context=context)
 
 
 def _attachment(item):

@@ -45,7 +45,8 @@ def seed_demo_outbox(*, stdout):
             context={
                 **global_context(),
                 "name": user.get_short_name(),
-                "link": f"{settings.SITE_URL}/accounts/verify/demo-{user.pk}/",
+                "verify_url": f"{settings.SITE_URL}/accounts/verify/demo-{user.pk}/",
+                "valid_hours": settings.ACCOUNT_VERIFICATION_MAX_AGE // 3600,
             },
             purpose=verification,
         )

@@ -54,6 +54,26 @@ def template_for(purpose):
     return purpose.subject, purpose.body, purpose.html
 
 
+def placeholders_check(*, purpose, context):
+    """Raise ValueError unless `context` gives every placeholder `purpose` declares."""
+    missing = set(purpose.placeholders) - set(context)
+    if missing:
+        raise ValueError(f"mail for {purpose.key!r}: context lacks {sorted(missing)}")
+
+
+def email_render(*, purpose, context) -> Rendered:
+    """A purpose's mail (staff's template, else the default) rendered with `context` and the site's values.
+
+    Every mail is rendered here: `queue_email`'s, and the account mails the
+    outbox backend receives once staff have edited their template.
+    """
+    placeholders_check(purpose=purpose, context=context)
+    subject, body, send_html = template_for(purpose)
+    return render(
+        subject=subject, body=body, context={**global_context(), **context}, purpose=purpose, send_html=send_html
+    )
+
+
 def queue_email(
     *,
     purpose: str,
@@ -85,17 +105,7 @@ def queue_email(
     spec = get_purpose(purpose)
     if spec is None:
         raise UnknownPurpose(purpose)
-    missing = set(spec.placeholders) - set(context)
-    if missing:
-        raise ValueError(f"queue_email({purpose!r}): context lacks {sorted(missing)}")
-    subject, body, send_html = template_for(spec)
-    rendered = render(
-        subject=subject,
-        body=body,
-        context={**global_context(), **context},
-        purpose=spec,
-        send_html=send_html,
-    )
+    rendered = email_render(purpose=spec, context=context)
     return store_email(
         purpose=purpose,
         rendered=rendered,

@@ -44,7 +44,7 @@ def test_sign_up_uses_the_template_staff_edited():
     EmailTemplate.objects.create(
         purpose="account_verification",
         subject="Welcome {name}: one step left",
-        body="Hi {name}, click {link} to start.",
+        body="Hi {name}, click {verify_url} to start.",
         send_html=False,
     )
     user_signup(email="new@example.org", full_name="New Person", password="a-long-passphrase-1")

@@ -308,7 +308,9 @@ def test_edited_text_goes_as_plain_text_only(staff):
 def test_template_list_costs_the_same_queries(staff, edited, django_assert_num_queries):
     EmailTemplateFactory(purpose=TEST_ACK, updated_by=UserFactory())
     if edited == 2:
-        EmailTemplateFactory(purpose="account_verification", subject="Hi", body="{link}", updated_by=UserFactory())
+        EmailTemplateFactory(
+            purpose="account_verification", subject="Hi", body="{verify_url}", updated_by=UserFactory()
+        )
     with django_assert_num_queries(4):
         response = staff.get(reverse("notifications:template-list"))
     assert sum(1 for row in response.context["rows"] if row["saved"]) == edited

@@ -1,0 +1,74 @@
+"""The mail accounts sends: email verification, "you already have an account", password reset.
+
+Accounts knows no other app, so it sends through Django's mail API, and the
+outbox backend (EMAIL_BACKEND) turns each message into an outbox row. Every
+message names its purpose in the `X-MPT-Purpose` header and carries, as
+`message.context`, the value of each placeholder that purpose declares (the
+purposes are registered by notifications, in `notifications/mail.py`, with
+these names). The body written here, from `templates/accounts/email/`, uses
+the same values; once staff edit a purpose's template, the outbox renders their
+text with `message.context` instead, as it renders every other mail.
+"""
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+PURPOSE_HEADER = "X-MPT-Purpose"
+
+VERIFICATION = "account_verification"
+SIGNUP_EXISTING = "account_signup_existing"
+RESET = "account_password_reset"
+
+
+def _message(purpose, *, user, subject, template, context):
+    """An EmailMessage to `user` naming `purpose` and carrying its placeholders' values."""
+    context = {"name": user.get_short_name(), **context}
+    body = render_to_string(
+        template, {**context, "site_name": settings.SITE_NAME, "support_email": settings.SUPPORT_EMAIL}
+    ).rstrip("\n") + "\n"
+    message = EmailMessage(subject=subject, body=body, to=[user.email], headers={PURPOSE_HEADER: purpose})
+    message.context = context
+    return message
+
+
+def verification_message(user, *, verify_url):
+    return _message(
+        VERIFICATION,
+        user=user,
+        subject=f"Confirm your email address for {settings.SITE_NAME}",
+        template="accounts/email/verify_email.txt",
+        context={"verify_url": verify_url, "valid_hours": settings.ACCOUNT_VERIFICATION_MAX_AGE // 3600},
+    )
+
+
+def signup_existing_message(user, *, login_url):
+    return _message(
+        SIGNUP_EXISTING,
+        user=user,
+        subject=f"You already have an account on {settings.SITE_NAME}",
+        template="accounts/email/signup_existing.txt",
+        context={"login_url": login_url, "reset_url": f"{settings.SITE_URL}{reverse('accounts:password-reset')}"},
+    )
+
+
+def password_reset_url(user):
+    """The one-use link that lets `user` choose a new password (Django's token: it
+    stops working once the password changes)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    path = reverse("accounts:password-reset-confirm", args=[uid, default_token_generator.make_token(user)])
+    return f"{settings.SITE_URL}{path}"
+
+
+def password_reset_message(user):
+    return _message(
+        RESET,
+        user=user,
+        subject=f"Reset your {settings.SITE_NAME} password",
+        template="accounts/email/password_reset.txt",
+        context={"reset_url": password_reset_url(user)},
+    )
