@@ -4,12 +4,11 @@ front page (each app adds its panel to the "staff_home" slot).
 The front page is the catalogue's (curriculum.views.home); health checks and
 error pages are in core."""
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from accounts import permissions
+from core.access import require
 
 
 @require_safe
@@ -22,10 +21,8 @@ def privacy(request):
     return render(request, "pages/privacy.html")
 
 
-@login_required
+@require(permissions.runs_the_programme, deny=403)
 @require_safe
 def staff_home(request):
     """What needs the signed-in member of staff now, one panel per app (slot "staff_home")."""
-    if not permissions.runs_the_programme(request.user):
-        raise PermissionDenied
     return render(request, "pages/staff_home.html")

@@ -2,14 +2,15 @@
 offerings rolled forward, programmes' credit checks, the search's synonyms."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from core.access import require
 
 from .. import permissions, rules, selectors, services
 from ..diff import diff_snapshots
@@ -28,25 +29,17 @@ from .public import module_page_context
 STAFF_PAGE_SIZE = 50
 
 
-def _require_staff_area(user):
-    if not permissions.can_use_module_staff_area(user):
-        raise PermissionDenied
-
-
 def _module_for_editor(request, pk):
-    """Fetch a module and authorise its editing: 403 outside the staff area,
-    404 for a module this person may not edit."""
-    _require_staff_area(request.user)
+    """Fetch a module this person may edit, or 404 (the view's decorator has let them into the staff area)."""
     module = get_object_or_404(Module.objects.select_related("leader"), pk=pk)
     if not permissions.can_edit_module(request.user, module):
         raise Http404("No such module")
     return module
 
 
-@login_required
+@require(permissions.can_use_module_staff_area, deny=403)
 @require_safe
 def module_list(request):
-    _require_staff_area(request.user)
     user = request.user
     programmes = list(Programme.objects.values_list("slug", "title"))
     form = StaffModuleFilterForm(request.GET or None, programmes=programmes)
@@ -149,12 +142,10 @@ def _adding_row(request):
     return request.method == "POST" and ("add_outcomes" in request.POST or "add_assessments" in request.POST)
 
 
-@login_required
+@require(permissions.can_use_module_staff_area, deny=403)
+@require(permissions.can_create_module, deny=403)
 @require_http_methods(["GET", "POST"])
 def module_create(request):
-    _require_staff_area(request.user)
-    if not permissions.can_create_module(request.user):
-        raise PermissionDenied
     form, outcomes, assessments = _editor_forms(request, instance=Module())
     if request.method == "POST" and not _adding_row(request) and _forms_valid(form, outcomes, assessments):
         try:
@@ -170,7 +161,7 @@ def module_create(request):
     })
 
 
-@login_required
+@require(permissions.can_use_module_staff_area, deny=403)
 @require_http_methods(["GET", "POST"])
 def module_edit(request, pk):
     module = _module_for_editor(request, pk)
@@ -214,7 +205,7 @@ def module_edit(request, pk):
     })
 
 
-@login_required
+@require(permissions.can_use_module_staff_area, deny=403)
 @require_safe
 def module_detail(request, pk):
     module = _module_for_editor(request, pk)
@@ -227,7 +218,7 @@ def module_detail(request, pk):
     })
 
 
-@login_required
+@require(permissions.can_use_module_staff_area, deny=403)
 @require_safe
 def module_preview(request, pk):
     module = _module_for_editor(request, pk)
@@ -260,27 +251,27 @@ def _act(request, pk, action, done):
     return redirect("curriculum:staff-module-detail", pk=module.pk)
 
 
-@login_required
+@require(permissions.can_use_module_staff_area, deny=403)
 @require_POST
 def module_publish(request, pk):
     return _act(request, pk, services.module_publish, "Published. The public page now shows this version.")
 
 
-@login_required
+@require(permissions.can_use_module_staff_area, deny=403)
 @require_POST
 def module_unpublish(request, pk):
     return _act(request, pk, services.module_unpublish,
                 "Unpublished. The module is no longer on the public site; its page answers “not found”.")
 
 
-@login_required
+@require(permissions.can_use_module_staff_area, deny=403)
 @require_POST
 def module_discard(request, pk):
     return _act(request, pk, services.module_discard_draft,
                 "Your unpublished changes are discarded. The editor shows the published version again.")
 
 
-@login_required
+@require(permissions.can_use_module_staff_area, deny=403)
 @require_safe
 def module_history(request, pk):
     module = _module_for_editor(request, pk)
@@ -306,7 +297,7 @@ def module_history(request, pk):
     })
 
 
-@login_required
+@require(permissions.can_use_module_staff_area, deny=403)
 @require_POST
 def module_restore(request, pk, number):
     module = _module_for_editor(request, pk)
@@ -321,11 +312,9 @@ def module_restore(request, pk, number):
     return redirect("curriculum:staff-module-detail", pk=module.pk)
 
 
-@login_required
+@require(permissions.can_roll_offerings_forward, deny=403)
 @require_http_methods(["GET", "POST"])
 def offering_roll_forward(request):
-    if not permissions.can_roll_offerings_forward(request.user):
-        raise PermissionDenied
     form = RollForwardForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -345,21 +334,17 @@ def offering_roll_forward(request):
     return render(request, "curriculum/staff/roll_forward.html", {"form": form})
 
 
-@login_required
+@require(permissions.can_edit_programmes, deny=403)
 @require_safe
 def programme_list(request):
-    if not permissions.can_edit_programmes(request.user):
-        raise PermissionDenied
     programmes = list(Programme.objects.prefetch_related("exit_awards").order_by("order", "title"))
     rows = [{"programme": p, "problems": rules.programme_credit_problems(p)} for p in programmes]
     return render(request, "curriculum/staff/programme_list.html", {"rows": rows})
 
 
-@login_required
+@require(permissions.can_edit_programmes, deny=403)
 @require_POST
 def programme_status(request, pk):
-    if not permissions.can_edit_programmes(request.user):
-        raise PermissionDenied
     programme = get_object_or_404(Programme, pk=pk)
     status = request.POST.get("status")
     if status not in PublicationStatus.values:
@@ -376,27 +361,20 @@ def programme_status(request, pk):
 
 # --- Search synonyms ----------------------------------------------------------------
 
-def _require_synonym_editor(user):
-    if not permissions.can_edit_search_synonyms(user):
-        raise PermissionDenied
-
-
 def _synonym_saved_message(synonym):
     return f"Saved. A search for “{synonym.term}” now also finds {synonym.expansion}."
 
 
-@login_required
+@require(permissions.can_edit_search_synonyms, deny=403)
 @require_safe
 def synonym_list(request):
-    _require_synonym_editor(request.user)
     page = Paginator(selectors.search_synonyms(), STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "curriculum/staff/synonym_list.html", {"page": page})
 
 
-@login_required
+@require(permissions.can_edit_search_synonyms, deny=403)
 @require_http_methods(["GET", "POST"])
 def synonym_create(request):
-    _require_synonym_editor(request.user)
     form = SearchSynonymForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -411,10 +389,9 @@ def synonym_create(request):
     return render(request, "curriculum/staff/synonym_form.html", {"form": form, "synonym": None})
 
 
-@login_required
+@require(permissions.can_edit_search_synonyms, deny=403)
 @require_http_methods(["GET", "POST"])
 def synonym_edit(request, pk):
-    _require_synonym_editor(request.user)
     synonym = get_object_or_404(SearchSynonym, pk=pk)
     initial = {"term": synonym.term, "expansion": synonym.expansion, "version": synonym.version}
     form = SearchSynonymForm(request.POST or None, initial=initial)
@@ -442,10 +419,9 @@ def synonym_edit(request, pk):
     })
 
 
-@login_required
+@require(permissions.can_edit_search_synonyms, deny=403)
 @require_http_methods(["GET", "POST"])
 def synonym_delete(request, pk):
-    _require_synonym_editor(request.user)
     synonym = get_object_or_404(SearchSynonym, pk=pk)
     if request.method == "POST":
         services.search_synonym_delete(synonym=synonym, by=request.user)
