@@ -2,7 +2,7 @@ import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import RoleChange, User
 from accounts.roles import Role
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -30,8 +30,25 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(*Group.objects.filter(name__in=[str(role) for role in extracted]))
 
 
+class RoleChangeFactory(factory.django.DjangoModelFactory):
+    """The audit line of a student role given by a member of staff (the row only:
+    `accounts.services.user_add_role` gives the role and writes it)."""
+
+    class Meta:
+        model = RoleChange
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.STUDENT
+    change = RoleChange.Change.ADDED
+    by = factory.SubFactory(UserFactory, roles=[Role.STAFF])
+
+    class Params:
+        removed = factory.Trait(change=RoleChange.Change.REMOVED, note="Left the programme.")
+        by_the_system = factory.Trait(by=None)
+
+
 def user_with_role(role, **kwargs):
     return UserFactory(roles=[role], **kwargs)
 
 
-__all__ = ["TEST_PASSWORD", "Role", "UserFactory", "user_with_role"]
+__all__ = ["TEST_PASSWORD", "Role", "RoleChangeFactory", "UserFactory", "user_with_role"]

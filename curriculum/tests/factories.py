@@ -100,6 +100,10 @@ class ModuleOfferingFactory(factory.django.DjangoModelFactory):
     capacity = 40
     status = models.ModuleOffering.Status.OPEN
 
+    class Params:
+        planned = factory.Trait(status=models.ModuleOffering.Status.PLANNED)
+        cancelled = factory.Trait(status=models.ModuleOffering.Status.CANCELLED)
+
 
 class CohortFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -111,6 +115,9 @@ class CohortFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda o: f"{o.programme.title} {o.academic_year.name} {o.mode}")
     slug = factory.Sequence(lambda n: f"cohort-{n}")
 
+    class Params:
+        part_time = factory.Trait(mode=models.StudyMode.PART_TIME)
+
 
 class EnrolmentFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -118,6 +125,10 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
 
     cohort = factory.SubFactory(CohortFactory)
     student = factory.SubFactory(UserFactory, roles=[Role.STUDENT])
+
+    class Params:
+        withdrawn = factory.Trait(status=models.Enrolment.Status.WITHDRAWN)
+        completed = factory.Trait(status=models.Enrolment.Status.COMPLETED)
 
 
 class SearchSynonymFactory(factory.django.DjangoModelFactory):
@@ -127,3 +138,51 @@ class SearchSynonymFactory(factory.django.DjangoModelFactory):
 
     term = factory.Sequence(lambda n: f"term{n}")
     expansion = "user experience"
+
+
+class ExitAwardFactory(factory.django.DjangoModelFactory):
+    """A PGCert a student can leave the programme with at 60 credits."""
+
+    class Meta:
+        model = models.ExitAward
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = "PGCert Public Technology"
+    credits_required = 60
+
+
+class LearningOutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.LearningOutcome
+
+    module = factory.SubFactory(ModuleFactory)
+    order = factory.Sequence(int)
+    text = factory.Sequence(lambda n: f"Explain trade-off {n} of a public digital service.")
+
+
+class AssessmentComponentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.AssessmentComponent
+
+    module = factory.SubFactory(ModuleFactory)
+    order = factory.Sequence(int)
+    title = factory.Sequence(lambda n: f"Coursework {n}")
+    kind = models.AssessmentComponent.Kind.CODE
+    weight = 100
+
+
+class ModuleRevisionFactory(factory.django.DjangoModelFactory):
+    """A saved draft of a module: its number follows the module's version."""
+
+    class Meta:
+        model = models.ModuleRevision
+
+    module = factory.SubFactory(ModuleFactory)
+    number = factory.LazyAttribute(lambda o: o.module.version)
+    kind = models.ModuleRevision.Kind.DRAFT
+    snapshot = factory.LazyAttribute(lambda o: {"title": o.module.title, "summary": o.module.summary})
+    author = factory.LazyAttribute(lambda o: o.module.leader)
+
+    class Params:
+        published = factory.Trait(kind=models.ModuleRevision.Kind.PUBLISHED)
+        created = factory.Trait(kind=models.ModuleRevision.Kind.CREATED, note="Created")

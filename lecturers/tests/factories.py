@@ -17,7 +17,7 @@ from curriculum.tests.factories import (
     TermFactory,
 )
 from lecturers import services
-from lecturers.models import Discipline, GuestLecturer
+from lecturers.models import Discipline, GuestLecturer, Invitation, InvitationEvent, InvitationSlot
 from timetable.tests.factories import LONDON, RoomFactory
 
 __all__ = ["RoomFactory", "UserFactory"]
@@ -118,3 +118,78 @@ def cleaned_photo():
     from lecturers.photos import clean_photo
 
     return clean_photo(ContentFile(jpeg_bytes(), name="p.jpg"))
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A draft invitation with no slots yet; `make_invitation` sends one through the service.
+
+    States that need a chosen slot (accepted and later) come from the service too."""
+
+    class Meta:
+        model = Invitation
+
+    lecturer = factory.SubFactory(GuestLecturerFactory)
+    offering = factory.SubFactory(ModuleOfferingFactory)
+    topic = "Open data"
+    host = factory.SubFactory(UserFactory, roles=[Role.STAFF])
+    created_by = factory.SelfAttribute("host")
+
+    class Params:
+        invited = factory.Trait(
+            state=Invitation.State.INVITED,
+            round=1,
+            invited_at=factory.LazyFunction(timezone.now),
+            link_expires_at=factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14)),
+        )
+        declined = factory.Trait(
+            state=Invitation.State.DECLINED,
+            round=1,
+            invited_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=2)),
+            answered_at=factory.LazyFunction(timezone.now),
+            decline_reason="I am abroad that term.",
+        )
+        alternative = factory.Trait(
+            state=Invitation.State.ALTERNATIVE,
+            round=1,
+            invited_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=2)),
+            answered_at=factory.LazyFunction(timezone.now),
+            alternative_note="Any Thursday afternoon in November.",
+        )
+        cancelled = factory.Trait(state=Invitation.State.CANCELLED, cancel_reason="The module was withdrawn.")
+
+
+class InvitationSlotFactory(factory.django.DjangoModelFactory):
+    """A time offered, a Tuesday 14:00 to 16:00 about a month ahead, in a new room."""
+
+    class Meta:
+        model = InvitationSlot
+
+    invitation = factory.SubFactory(InvitationFactory, invited=True)
+    starts_at = factory.LazyFunction(lambda: at(future_day(), 14))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=2))
+    room = factory.SubFactory(RoomFactory)
+
+    class Params:
+        online = factory.Trait(room=None, online_url="https://meet.example.org/guest")
+        withdrawn_slot = factory.Trait(withdrawn=True)
+
+
+class InvitationEventFactory(factory.django.DjangoModelFactory):
+    """The log line of an invitation sent by its host."""
+
+    class Meta:
+        model = InvitationEvent
+
+    invitation = factory.SubFactory(InvitationFactory, invited=True)
+    from_state = Invitation.State.DRAFT
+    to_state = Invitation.State.INVITED
+    actor = factory.SelfAttribute("invitation.host")
+    actor_label = factory.LazyAttribute(lambda o: o.actor.full_name)
+
+    class Params:
+        by_lecturer = factory.Trait(
+            from_state=Invitation.State.INVITED,
+            to_state=Invitation.State.DECLINED,
+            actor=None,
+            actor_label=factory.LazyAttribute(lambda o: o.invitation.lecturer.full_name),
+        )

@@ -1,9 +1,10 @@
 import base64
 
 import factory
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from notifications.models import EmailTemplate, OutboundEmail
+from notifications.models import EmailTemplate, OutboundEmail, OutboundEmailObject, SentReminder
 from notifications.registry import Kind, get_purpose, register_purpose
 
 TEST_PURPOSE = "tests.decision"
@@ -64,6 +65,7 @@ class OutboundEmailFactory(factory.django.DjangoModelFactory):
             attempts=1,
             last_error="550 5.1.1 No such user here",
         )
+        discarded = factory.Trait(state=OutboundEmail.State.DISCARDED, dispatched_at=None)
         with_ics = factory.Trait(
             attachments=factory.LazyFunction(
                 lambda: [
@@ -85,3 +87,27 @@ class EmailTemplateFactory(factory.django.DjangoModelFactory):
     purpose = TEST_ACK
     subject = "Thanks: we have your application to {programme}"
     body = "Dear {name},\n\nThanks for applying to {programme}.\n"
+
+
+class OutboundEmailObjectFactory(factory.django.DjangoModelFactory):
+    """What a mail is about; by default its own recipient's account."""
+
+    class Meta:
+        model = OutboundEmailObject
+
+    email = factory.SubFactory(OutboundEmailFactory)
+    content_type = factory.LazyFunction(lambda: ContentType.objects.get_by_natural_key("accounts", "user"))
+    object_id = factory.Sequence(str)
+    label = factory.Sequence(lambda n: f"Person {n}")
+
+
+class SentReminderFactory(factory.django.DjangoModelFactory):
+    """A reminder a day before something, already queued as a mail."""
+
+    class Meta:
+        model = SentReminder
+
+    source = "tests.reminder"
+    object_key = factory.Sequence(str)
+    offset_seconds = 24 * 60 * 60
+    email = factory.SubFactory(OutboundEmailFactory)
