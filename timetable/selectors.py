@@ -24,18 +24,12 @@ def sessions_between(start, end, *, public=True, programme=None, module=None, ro
         sessions = sessions.public()
     if not include_cancelled:
         sessions = sessions.active()
-    if programme is not None:
-        sessions = sessions.filter(offering__module__placements__programme=programme)
-    if module is not None:
-        sessions = sessions.filter(offering__module=module)
-    if offering is not None:
-        sessions = sessions.filter(offering=offering)
-    if room is not None:
-        sessions = sessions.filter(room=room)
-    if cohort is not None:
-        sessions = sessions.filter(cohorts=cohort)
-    if teacher is not None:
-        sessions = sessions.filter(teachers=teacher)
+    wanted = {
+        "offering__module__placements__programme": programme, "offering__module": module, "offering": offering,
+        "room": room, "cohorts": cohort, "teachers": teacher,
+    }
+    sessions = sessions.filter(**{lookup: value for lookup, value in wanted.items() if value is not None})
+    # A programme, cohort or teacher is reached through a many-valued relation, which can repeat a session.
     if programme is not None or cohort is not None or teacher is not None:
         sessions = sessions.distinct()
     return sessions.order_by("starts_at", "pk")
