@@ -1,7 +1,8 @@
 """What other apps register with notifications: mail purposes and reminder sources.
 
-notifications imports no other app; apps call `register_purpose(...)` and
-`register_reminder_source(...)` from their `AppConfig.ready()`.
+notifications imports no other app. Each app calls `register_purpose(...)` in
+its `mail.py` and `register_reminder_source(...)` in its `reminders.py`, from a
+`register()` there that its `AppConfig.ready()` calls.
 """
 
 from collections.abc import Callable, Iterable, Mapping
