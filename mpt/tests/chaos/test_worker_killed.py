@@ -20,9 +20,11 @@ BATCH = 200
 KILL_AT = 60
 # Shortened for the test; production is MPT_OUTBOX_STUCK_AFTER=60 and a sweep every 30 s (docs/deploy.md).
 STUCK_AFTER, SWEEP_EVERY = 5, 1
-# The dead worker's mail, from the kill to the server: the threshold, one sweep, and a new
-# worker's start on a busy 2-CPU machine. Production's bound is 60 + 30 s + delivery, under 3 minutes.
-RESEND_BOUND_SECONDS = STUCK_AFTER + SWEEP_EVERY + 40
+# The dead worker's mail, from the moment a new worker is up to the server: the threshold, one
+# sweep, and the deliveries queued ahead of the re-queued one (the rest of the batch, at most
+# 0.4 s each on a busy 2-CPU machine). How long a new worker takes to start depends on the
+# machine and is reported, not bounded. Production's bound is 60 + 30 s + the backlog.
+RESEND_BOUND_SECONDS = STUCK_AFTER + SWEEP_EVERY + 0.4 * (BATCH - KILL_AT)
 BATCH_BOUND_SECONDS = 120
 
 
@@ -58,6 +60,10 @@ def test_worker_killed_mid_batch_every_mail_arrives_exactly_once_and_the_claimed
 
         second = Worker(smtp_port=smtp.port, log_path=tmp_path / "second.log", extra_env=env,
                         beat_schedule=tmp_path / "beat-schedule")
+        # Celery prints "ready." once the worker consumes; beat starts with it.
+        wait_for(lambda: b" ready." in (tmp_path / "second.log").read_bytes(), timeout=120, interval=0.05,
+                 what="the new worker to be ready")
+        ready_at = time.monotonic()
         wait_for(lambda: OutboundEmail.objects.filter(state=State.SENT).count() == BATCH,
                  timeout=BATCH_BOUND_SECONDS, interval=0.2, what="every mail of the batch to be sent")
         all_sent = time.monotonic() - killed_at
@@ -73,7 +79,8 @@ def test_worker_killed_mid_batch_every_mail_arrives_exactly_once_and_the_claimed
     claimed.refresh_from_db()
     assert (claimed.state, claimed.attempts) == (State.SENT, 2)
     resend = next(item["at"] for item in recorder.received if item["message_id"] == claimed.message_id)
-    resent_after = resend - killed_at
-    print(f"killed worker's mail resent {resent_after:.1f} s after the kill; all {BATCH} sent after {all_sent:.1f} s")
+    resent_after = resend - ready_at
+    print(f"new worker ready {ready_at - killed_at:.1f} s after the kill; the killed worker's mail resent "
+          f"{resent_after:.1f} s after that; all {BATCH} sent {all_sent:.1f} s after the kill")
     assert resent_after <= RESEND_BOUND_SECONDS
     assert OutboundEmail.objects.exclude(attempts=1).values_list("pk", flat=True).get() == claimed.pk
