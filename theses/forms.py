@@ -127,12 +127,8 @@ class StudentProposalForm(ModelForm):
     supervisor = StaffChoiceField(queryset=None, help_text="The member of staff you would like to supervise it. "
                                   "They approve the project before you can rank it.")
 
-    class Meta:
-        model = Proposal
+    class Meta(ProposalForm.Meta):
         fields = ["title", "problem", "tool", "beneficiaries", "skills", "data_privacy", "supervisor"]
-        widgets = {f: forms.Textarea(attrs={"rows": 3})
-                   for f in ["problem", "tool", "beneficiaries", "data_privacy"]}
-        help_texts = PROPOSAL_HELP
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
