@@ -34,9 +34,18 @@ def monday(offering):
 def fill_week(offering, n):
     """n sessions on Tuesday of week 1, each in its own room with its own teacher and cohort."""
     day = monday(offering) + datetime.timedelta(days=1)
-    for i in range(n):
+    return [
         make_session(offering=offering, day=day, start=9 + i % 8, end=10 + i % 8,
                      teachers=[UserFactory(roles=[Role.STAFF])], cohorts=[CohortFactory()])
+        for i in range(n)
+    ]
+
+
+def assert_shows_sessions(response, sessions, *, staff=False):
+    """Each session has its card on the page: a link to its page (for staff, to its edit form)."""
+    html = response.content.decode()
+    links = [reverse("timetable:session-edit", args=[s.pk]) if staff else s.get_absolute_url() for s in sessions]
+    assert [link for link in links if f'href="{link}"' not in html] == []
 
 
 # Public week and list --------------------------------------------------------------
@@ -88,14 +97,16 @@ def test_htmx_week_navigation_gets_only_the_week_body(client, offering):
 @pytest.mark.parametrize("view", ["grid", "list"])
 def test_the_week_view_costs_the_same_queries_at_any_size(client, offering, django_assert_num_queries, view):
     week = week_of(monday(offering))
-    fill_week(offering, 2)
+    sessions = fill_week(offering, 2)
     client.get(reverse("timetable:week"), {"week": week, "view": view})
     with django_assert_num_queries(5):  # three filter lists, sessions, their staff
-        client.get(reverse("timetable:week"), {"week": week, "view": view})
-    fill_week(offering, 20)
+        response = client.get(reverse("timetable:week"), {"week": week, "view": view})
+    assert_shows_sessions(response, sessions)
+    sessions += fill_week(offering, 20)
     with django_assert_num_queries(5):
         response = client.get(reverse("timetable:week"), {"week": week, "view": view})
     assert response.context["session_count"] == 22
+    assert_shows_sessions(response, sessions)
 
 
 def test_the_session_page_costs_the_same_queries_at_any_size(client, offering, django_assert_num_queries):
@@ -104,7 +115,11 @@ def test_the_session_page_costs_the_same_queries_at_any_size(client, offering, d
                        teachers=UserFactory.create_batch(3, roles=[Role.STAFF]), cohorts=CohortFactory.create_batch(3))
     for session in (small, big):
         with django_assert_num_queries(5):
-            assert client.get(session.get_absolute_url()).status_code == 200
+            response = client.get(session.get_absolute_url())
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Public Technology in Practice" in html and session.room.label in html
+        assert [c.name for c in session.cohorts.all() if c.name not in html] == []
 
 
 # Feeds -------------------------------------------------------------------------------
@@ -220,14 +235,16 @@ def test_the_staff_grid_costs_the_same_queries_at_any_size(staff_client, offerin
     week = week_of(monday(offering))
     # auth (3), sessions, their staff; the room grid also lists empty rooms, the cohort grid cohorts
     queries = 6 if by in ("room", "cohort") else 5
-    fill_week(offering, 2)
+    sessions = fill_week(offering, 2)
     staff_client.get(reverse("timetable:staff-week"), {"week": week, "by": by})
     with django_assert_num_queries(queries):
-        staff_client.get(reverse("timetable:staff-week"), {"week": week, "by": by})
-    fill_week(offering, 20)
+        response = staff_client.get(reverse("timetable:staff-week"), {"week": week, "by": by})
+    assert_shows_sessions(response, sessions, staff=True)
+    sessions += fill_week(offering, 20)
     with django_assert_num_queries(queries):
         response = staff_client.get(reverse("timetable:staff-week"), {"week": week, "by": by})
     assert len(response.context["rows"]) == 22
+    assert_shows_sessions(response, sessions, staff=True)
 
 
 def test_the_term_overview_counts_sessions_per_week(staff_client, offering, django_assert_num_queries):
