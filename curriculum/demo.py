@@ -6,17 +6,16 @@ content is written only when a row is new, so staff edits survive a re-run.
 
 import datetime
 
-from django.contrib.auth.models import Group
-
+from accounts.demo import demo_person
 from accounts.models import User
 from accounts.roles import Role
+from core.access import SYSTEM
 
 from .cache import bump_generation
 from .models import (
     AcademicYear,
     AssessmentComponent,
     Cohort,
-    Enrolment,
     ExitAward,
     LearningOutcome,
     Module,
@@ -31,7 +30,7 @@ from .models import (
     Theme,
 )
 from .search import refresh_search_vectors
-from .services import _record, offerings_roll_forward
+from .services import _record, offerings_roll_forward, student_enrol
 from .snapshots import snapshot_of
 
 YEARS = [
@@ -366,15 +365,9 @@ SYNONYMS = [
 
 
 def _staff(password):
-    staff_group = Group.objects.get(name=str(Role.STAFF))
-    users = {}
-    for email, name in STAFF:
-        user, created = User.objects.get_or_create(email=email, defaults={"full_name": name})
-        if created:
-            user.set_password(password)
-            user.save()
-        user.groups.add(staff_group)
-        users[email] = user
+    users = {
+        email: demo_person(email=email, full_name=name, role=Role.STAFF, password=password) for email, name in STAFF
+    }
     users["staff@example.org"] = User.objects.get(email="staff@example.org")
     return users
 
@@ -471,5 +464,5 @@ def seed_demo_curriculum(*, password, stdout):
     student = User.objects.filter(email="student@example.org").first()
     if student is not None:
         cohort = Cohort.objects.get(slug="msc-public-technology-2026-27-full-time")
-        Enrolment.objects.get_or_create(cohort=cohort, student=student)
+        student_enrol(student=student, cohort=cohort, by=SYSTEM)
     bump_generation()

@@ -9,11 +9,13 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from accounts.demo import demo_person
 from accounts.roles import Role
+from core.access import SYSTEM
 from curriculum.models import Cohort, Enrolment
+from curriculum.services import student_enrol
 
 from . import services
 from .models import (
@@ -199,13 +201,11 @@ PART_TIME_PROJECTS = [
 ]
 
 
-def _user(email, name, role, password):
-    user, created = User.objects.get_or_create(email=email, defaults={
-        "full_name": name, "email_verified_at": timezone.now()})
-    if created:
-        user.set_password(password)
-        user.save()
-    user.groups.add(Group.objects.get(name=role))
+def _student(email, name, password, cohort=None):
+    """A demo student, enrolled in `cohort` when one is given."""
+    user = demo_person(email=email, full_name=name, role=Role.STUDENT, password=password)
+    if cohort is not None:
+        student_enrol(student=user, cohort=cohort, by=SYSTEM)
     return user
 
 
@@ -225,8 +225,7 @@ def seed_demo_theses(*, password, stdout):
 
     students = {} if student is None else {student.email: student}
     for email, name in EXTRA_STUDENTS:
-        students[email] = _user(email, name, Role.STUDENT, password)
-        Enrolment.objects.get_or_create(cohort=cohort, student=students[email])
+        students[email] = _student(email, name, password, cohort)
 
     partners = {}
     for slug, name, kind, contact, email, profile in PARTNERS:
@@ -314,7 +313,7 @@ def seed_demo_theses(*, password, stdout):
         "demo_url": "https://rent-repair.example.org/",
         "published": True, "published_at": at(2026, 9, 12, 10, 0)})
     if created:
-        alumni = [_user(email, name, Role.STUDENT, password) for email, name in ALUMNI]
+        alumni = [_student(email, name, password) for email, name in ALUMNI]
         entry.consenting_members.set(alumni[:1])  # the second did not consent to be named
 
 
@@ -328,10 +327,7 @@ def _seed_open_ranking(*, password, stdout, partners, supervisor):
         "preferences_close_at": at(2027, 1, 15, 12, 0), "default_supervisor_capacity": 4})
     if created:
         stdout.write(f"  created thesis round for {cohort}, preferences open")
-    people = [_user(email, name, Role.STUDENT, password)
-              for email, name in [PART_TIME_STUDENT, *PART_TIME_CLASSMATES]]
-    for person in people:
-        Enrolment.objects.get_or_create(cohort=cohort, student=person)
+    people = [_student(email, name, password, cohort) for email, name in [PART_TIME_STUDENT, *PART_TIME_CLASSMATES]]
     proposals = []
     for slug, title, partner, problem, tool in PART_TIME_PROJECTS:
         proposal, _ = Proposal.objects.get_or_create(slug=slug, defaults={
