@@ -25,34 +25,38 @@ SIGNUP_EXISTING = "account_signup_existing"
 RESET = "account_password_reset"
 
 
-def _message(purpose, *, user, subject, template, context):
+# Each mail's subject and the template of its text.
+TEXTS = {
+    VERIFICATION: ("Confirm your email address for {site_name}", "accounts/email/verify_email.txt"),
+    SIGNUP_EXISTING: ("You already have an account on {site_name}", "accounts/email/signup_existing.txt"),
+    RESET: ("Reset your {site_name} password", "accounts/email/password_reset.txt"),
+}
+
+
+def _message(purpose, user, **values):
     """An EmailMessage to `user` naming `purpose` and carrying its placeholders' values."""
-    context = {"name": user.get_short_name(), **context}
+    context = {"name": user.get_short_name(), **values}
+    subject, template = TEXTS[purpose]
     body = render_to_string(
         template, {**context, "site_name": settings.SITE_NAME, "support_email": settings.SUPPORT_EMAIL}
     ).rstrip("\n") + "\n"
-    message = EmailMessage(subject=subject, body=body, to=[user.email], headers={PURPOSE_HEADER: purpose})
+    message = EmailMessage(
+        subject=subject.format(site_name=settings.SITE_NAME), body=body, to=[user.email],
+        headers={PURPOSE_HEADER: purpose},
+    )
     message.context = context
     return message
 
 
 def verification_message(user, *, verify_url):
     return _message(
-        VERIFICATION,
-        user=user,
-        subject=f"Confirm your email address for {settings.SITE_NAME}",
-        template="accounts/email/verify_email.txt",
-        context={"verify_url": verify_url, "valid_hours": settings.ACCOUNT_VERIFICATION_MAX_AGE // 3600},
+        VERIFICATION, user, verify_url=verify_url, valid_hours=settings.ACCOUNT_VERIFICATION_MAX_AGE // 3600
     )
 
 
 def signup_existing_message(user, *, login_url):
     return _message(
-        SIGNUP_EXISTING,
-        user=user,
-        subject=f"You already have an account on {settings.SITE_NAME}",
-        template="accounts/email/signup_existing.txt",
-        context={"login_url": login_url, "reset_url": f"{settings.SITE_URL}{reverse('accounts:password-reset')}"},
+        SIGNUP_EXISTING, user, login_url=login_url, reset_url=f"{settings.SITE_URL}{reverse('accounts:password-reset')}"
     )
 
 
@@ -65,10 +69,4 @@ def password_reset_url(user):
 
 
 def password_reset_message(user):
-    return _message(
-        RESET,
-        user=user,
-        subject=f"Reset your {settings.SITE_NAME} password",
-        template="accounts/email/password_reset.txt",
-        context={"reset_url": password_reset_url(user)},
-    )
+    return _message(RESET, user, reset_url=password_reset_url(user))
