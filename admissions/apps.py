@@ -6,10 +6,14 @@ class AdmissionsConfig(AppConfig):
     verbose_name = "Admissions"
 
     def ready(self):
+        from django.db.models.signals import post_save
+
         from core import panels, staff_cards
 
-        from . import mail, reminders, review_apps
+        from . import mail, reminders
+        from .models import Offer
         from .panels import home_context, programme_context
+        from .services import on_offer_saved
         from .staff_cards import admissions_card, reviews_card
 
         staff_cards.register(reviews_card, order=40)
@@ -17,15 +21,13 @@ class AdmissionsConfig(AppConfig):
 
         mail.register()
         reminders.register()
-        review_apps.ready()
+        post_save.connect(on_offer_saved, sender=Offer, dispatch_uid="admissions.review.enrol_on_accept")
         panels.register("home", template="admissions/panels/home.html", context=home_context, order=10)
         panels.register(
             "programme_detail", template="admissions/panels/programme.html", context=programme_context, order=10
         )
 
     def seed_demo(self, *, password, stdout):
-        from . import review_demo
         from .demo import seed_demo
 
         seed_demo(password=password, stdout=stdout)
-        review_demo.seed_demo(password=password, stdout=stdout)

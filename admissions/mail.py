@@ -18,6 +18,8 @@ REFERENCE_CHASE_AFTER = timedelta(days=7)
 OFFER_REMINDERS = (timedelta(days=7), timedelta(days=1))
 
 GROUP = "Admissions"
+# A reviewer's digest of new assignments never names an applicant, so it is safe in blind mode.
+DIGEST = "admissions.review_digest"
 
 
 def absolute(path):
@@ -180,6 +182,7 @@ def register():
             "If this was a mistake, write to {support_email} as soon as you can.\n"
         ),
     )
+    register_digest()
 
 
 # --- Decision mails: one purpose per outcome, so each reads right and staff can word each -------------
@@ -277,3 +280,37 @@ def register_decision_purposes():
             subject=subject,
             body=body,
         )
+
+
+def register_digest():
+    register_purpose(
+        DIGEST,
+        label="New applications to review (digest to a reviewer)",
+        group=GROUP,
+        kind=Kind.REQUEST,
+        asks_for_action=True,
+        placeholders={
+            "name": "The reviewer's short name",
+            "count": "How many applications were newly assigned",
+            "intake": "The intake they belong to",
+            "due": "When reviews are due, in words",
+            "queue_link": "The reviewer's list of applications to review",
+        },
+        sample_context={
+            "name": "Priya",
+            "count": "12",
+            "intake": "MSc Public Technology, full-time, 2027/28",
+            "due": "Friday 14 May 2027",
+            "queue_link": "https://mpt.example.ac.uk/review/",
+        },
+        subject="{count} new applications to review: {intake}",
+        body=(
+            "Hello {name},\n\n"
+            "{count} applications for {intake} have been assigned to you since we last wrote. "
+            "Reviews are due by {due}.\n\n"
+            "Your list, with the rubric and each application, is here:\n\n{queue_link}\n\n"
+            "If you know an applicant personally, please declare a conflict of interest on their "
+            "application and it will go to someone else.\n\n"
+            "Questions: {support_email}\n"
+        ),
+    )

@@ -35,7 +35,7 @@ def reference_chase_message(referee, offset):
     referee.refresh_from_db(fields=["received_at", "token_nonce"])
     if referee.received_at is not None or not referee.token_nonce:
         return None
-    from .services import _referee_context
+    from .services.references import _referee_context
 
     context = _referee_context(referee, referee.application)
     context.pop("relationship")

@@ -7,8 +7,8 @@ from django.urls import reverse
 from core.staff_cards import Card, Line
 
 from .models import Application, Decision
-from .review_permissions import can_manage_reviews, can_review
-from .review_selectors import reviewer_counts
+from .permissions import can_manage_reviews, can_review
+from .selectors import reviewer_counts
 
 State = Application.State
 

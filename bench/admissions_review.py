@@ -37,7 +37,7 @@ def load(n_apps, n_reviewers, rng):
     from accounts.models import User
     from accounts.roles import Role
     from admissions.models import Application, PrivacyNotice, Referee, RubricCriterion
-    from admissions.review_services import setup_for
+    from admissions.services import setup_for
     from admissions.tests.factories import IntakeFactory
 
     now = timezone.now()
@@ -90,7 +90,7 @@ def write_reviews(intake, rng):
     from django.utils import timezone
 
     from admissions.models import Review, ReviewAssignment, ReviewScore
-    from admissions.review_services import summaries_refresh, weighted_score
+    from admissions.services import summaries_refresh, weighted_score
 
     criteria = list(intake.rubric.all())
     now = timezone.now()
@@ -166,7 +166,7 @@ def main():
     from django.test import Client
 
     from admissions.models import Review, ReviewAssignment
-    from admissions.review_services import assignment_run
+    from admissions.services import assignment_run
     from notifications.models import OutboundEmail
 
     rng = random.Random(8)
@@ -202,8 +202,8 @@ def main():
               f"{Review.objects.count()} reviews, {ReviewAssignment.objects.count()} assignments in the database")
 
         if os.environ.get("BENCH_EXPLAIN"):
-            from admissions.review_forms import ApplicationFilter
-            from admissions.review_selectors import admin_applications, reviewer_queue
+            from admissions.forms import ApplicationFilter
+            from admissions.selectors import admin_applications, reviewer_queue
 
             for params in ({}, {"sort": "-median"}):
                 qs = ApplicationFilter(params, queryset=admin_applications()).sorted_queryset()

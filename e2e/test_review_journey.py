@@ -25,8 +25,8 @@ from admissions.models import (
     ReviewAssignment,
     RubricCriterion,
 )
+from admissions.tests.builders import submitted
 from admissions.tests.factories import IntakeFactory, pdf_bytes
-from admissions.tests.review_factories import submitted
 from curriculum.models import Enrolment
 from curriculum.tests.factories import CohortFactory
 from e2e.steps import fill_date

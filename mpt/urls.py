@@ -17,7 +17,7 @@ urlpatterns = [
     path("staff/", views.staff_home, name="staff-home"),
     path("staff/outbox/", include("notifications.urls")),
     path("", include("curriculum.urls")),
-    path("", include("admissions.root_urls")),
+    path("", include("admissions.urls")),
     path("", include("theses.urls")),
     path("", include("timetable.urls")),
     path("api/v1/timetable/", include("timetable.api_urls")),

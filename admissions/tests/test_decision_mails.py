@@ -7,7 +7,7 @@ import pytest
 
 from admissions import services
 from admissions.models import Decision
-from admissions.tests.review_factories import admin_user, submitted
+from admissions.tests.builders import admin_user, submitted
 from notifications.models import OutboundEmail
 
 pytestmark = pytest.mark.django_db
@@ -74,13 +74,13 @@ def test_without_a_note_no_empty_paragraph_is_left():
 
 
 def test_an_interview_staged_without_a_note_does_not_repeat_the_pages_default_line():
-    from admissions import review_services
+    from admissions import services
 
     application = submitted()
     admin = admin_user()
-    review_services.decision_stage(application=application, outcome=Outcome.INTERVIEW, by=admin)
-    review_services.decisions_apply(intake=application.intake, by=admin)
+    services.decision_stage(application=application, outcome=Outcome.INTERVIEW, by=admin)
+    services.decisions_apply(intake=application.intake, by=admin)
 
     mail = OutboundEmail.objects.get(idempotency_key__startswith="admissions:decision:")
-    assert review_services.INTERVIEW_MESSAGE not in mail.body_text
+    assert services.INTERVIEW_MESSAGE not in mail.body_text
     assert "Please choose a time that suits you here:" in mail.body_text

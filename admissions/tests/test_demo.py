@@ -3,7 +3,7 @@ import io
 import pytest
 from django.apps import apps
 
-from admissions.demo import seed_demo as seed_admissions
+from admissions.demo.applications import seed_applications as seed_admissions
 from admissions.models import Application, Decision, Intake, Offer
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from admissions.models import Application, Intake, IntakeQuestion
+from admissions.tests.builders import admin_user, submitted
 from admissions.tests.factories import ApplicationFactory, IntakeFactory, IntakeQuestionFactory
-from admissions.tests.review_factories import admin_user, submitted
 from curriculum.tests.factories import AcademicYearFactory, CohortFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -196,7 +196,7 @@ def test_add_another_question_shows_one_more_row_and_saves_nothing(admin):
 
 
 def test_a_refused_post_from_a_reviewer_changes_nothing(client):
-    from admissions.tests.review_factories import reviewer_user
+    from admissions.tests.builders import reviewer_user
 
     intake = IntakeFactory(title="Unchanged")
     client.force_login(reviewer_user())

@@ -6,10 +6,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from admissions import services
+from admissions import selectors
 from admissions.models import PrivacyNotice
+from admissions.tests.builders import admin_user, reviewer_user, submitted
 from admissions.tests.factories import PrivacyNoticeFactory
-from admissions.tests.review_factories import admin_user, reviewer_user, submitted
 
 pytestmark = pytest.mark.django_db
 URL = reverse("admissions:privacy-notice-admin")
@@ -43,7 +43,7 @@ def test_publishing_a_new_version_makes_it_the_one_applicants_read(admin):
                                 "body": "We keep your application for **one year**."})
 
     assert response.status_code == 302
-    assert services.current_privacy_notice().version == "2027-1"
+    assert selectors.current_privacy_notice().version == "2027-1"
     public = admin.get(reverse("admissions:privacy-notice")).content.decode()
     assert "<strong>one year</strong>" in public
     assert PrivacyNotice.objects.get(version="2026-1").body == "Old words."
@@ -68,7 +68,7 @@ def test_a_reviewer_cannot_publish_one(client):
 def test_a_notice_dated_in_the_future_is_not_current_yet():
     now_notice = PrivacyNoticeFactory(version="now")
     PrivacyNoticeFactory(version="later", published_at=timezone.now() + datetime.timedelta(days=3))
-    assert services.current_privacy_notice() == now_notice
+    assert selectors.current_privacy_notice() == now_notice
 
 
 def test_the_page_costs_the_same_queries_at_two_sizes(admin):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
+from admissions import mail as admissions_mail
 from admissions import services
 from admissions.models import Application, Decision, DocumentKind, Offer, Referee
 from admissions.tests.factories import (
@@ -222,7 +223,7 @@ def submitted_application():
 def test_a_reference_link_works_once():
     application = submitted_application()
     referee = application.referees.get(order=1)
-    token = services.mail.make_reference_token(referee)
+    token = admissions_mail.make_reference_token(referee)
     services.reference_submit(token=token, text="Sam is an excellent engineer.", file=pdf_upload("ref.pdf"))
     referee.refresh_from_db()
     assert referee.received_at is not None
@@ -238,7 +239,7 @@ def test_a_reference_link_works_once():
 def test_a_tampered_reference_link_is_refused():
     application = submitted_application()
     referee = application.referees.get(order=1)
-    token = services.mail.make_reference_token(referee)
+    token = admissions_mail.make_reference_token(referee)
     other = application.referees.get(order=2)
     _payload, rest = token.split(":", 1)
     forged_payload = signing.b64_encode(
@@ -254,7 +255,7 @@ def test_a_tampered_reference_link_is_refused():
 
 def test_an_expired_reference_link_is_refused():
     application = submitted_application()
-    token = services.mail.make_reference_token(application.referees.get(order=1))
+    token = admissions_mail.make_reference_token(application.referees.get(order=1))
     with (
         time_machine.travel(timezone.now() + datetime.timedelta(days=29)),
         pytest.raises(services.ReferenceLinkInvalid) as error,
@@ -266,7 +267,7 @@ def test_an_expired_reference_link_is_refused():
 def test_a_link_from_before_a_new_request_no_longer_works():
     application = submitted_application()
     referee = application.referees.get(order=1)
-    old = services.mail.make_reference_token(referee)
+    old = admissions_mail.make_reference_token(referee)
     services.referee_request(referee=referee, application=application)
     with pytest.raises(services.ReferenceLinkInvalid):
         services.referee_from_token(old)
@@ -275,7 +276,7 @@ def test_a_link_from_before_a_new_request_no_longer_works():
 def test_referees_are_chased_once_after_seven_days_unless_they_answered():
     application = submitted_application()
     answered = application.referees.get(order=1)
-    services.reference_submit(token=services.mail.make_reference_token(answered), text="Yes.")
+    services.reference_submit(token=admissions_mail.make_reference_token(answered), text="Yes.")
     requested = application.submitted_at
     assert reminders_run(now=requested + datetime.timedelta(days=6)) == 0
     assert reminders_run(now=requested + datetime.timedelta(days=7, minutes=5)) == 1
@@ -377,7 +378,7 @@ def test_withdraw_before_enrolling_withdraws_the_offer_and_stops_reference_links
     decision = services.decision_record(
         application=application, outcome=Decision.Outcome.OFFER, by=admin(),
     )
-    token = services.mail.make_reference_token(application.referees.get(order=1))
+    token = admissions_mail.make_reference_token(application.referees.get(order=1))
     services.application_withdraw(application=application, by=application.applicant, reason="Took a job")
     application.refresh_from_db()
     decision.offer.refresh_from_db()

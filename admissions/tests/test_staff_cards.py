@@ -1,9 +1,9 @@
 import pytest
 
-from admissions import review_services
+from admissions import services
 from admissions.models import Application, Decision
 from admissions.staff_cards import admissions_card, reviews_card
-from admissions.tests.review_factories import admin_user, reviewer_user, submitted
+from admissions.tests.builders import admin_user, reviewer_user, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +20,8 @@ def test_admins_see_what_waits_for_reviewers_and_decisions():
     assert [line.count for line in admissions_card(admin).lines] == [1, 1, 0]
 
     # Staging twice replaces the first decision: one is waiting, not two.
-    review_services.decision_stage(application=waiting, outcome=Decision.Outcome.REJECT, by=admin)
-    review_services.decision_stage(application=waiting, outcome=Decision.Outcome.WAITLIST, by=admin,
+    services.decision_stage(application=waiting, outcome=Decision.Outcome.REJECT, by=admin)
+    services.decision_stage(application=waiting, outcome=Decision.Outcome.WAITLIST, by=admin,
                                    waitlist_rank=1)
 
     assert lines(admissions_card(admin)) == [
@@ -37,7 +37,7 @@ def test_reviewers_see_their_own_queue():
     application = submitted()
     other = submitted()
     for app in (application, other):
-        review_services.assignment_add(application=app, reviewer=reviewer, by=admin_user())
+        services.assignment_add(application=app, reviewer=reviewer, by=admin_user())
 
     assert lines(reviews_card(reviewer)) == [
         (2, "applications waiting for your review", "/review/"),

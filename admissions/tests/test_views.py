@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
+from admissions import mail as admissions_mail
 from admissions import permissions, services
 from admissions.models import Application, Decision, DocumentKind, IntakeQuestion, Referee
 from admissions.panels import home_context, programme_context
@@ -495,7 +496,7 @@ def submitted(application=None):
 def test_a_referee_uploads_a_reference_through_the_link_once(client):
     application = submitted()
     referee = application.referees.get(order=1)
-    url = reverse("admissions:reference-upload", args=[services.mail.make_reference_token(referee)])
+    url = reverse("admissions:reference-upload", args=[admissions_mail.make_reference_token(referee)])
     page = client.get(url)
     assert page.status_code == 200
     assert "Reference for Sam Lee" in page.content.decode()
@@ -513,7 +514,7 @@ def test_a_referee_uploads_a_reference_through_the_link_once(client):
 
 def test_a_tampered_or_expired_referee_link_shows_why_it_does_not_work(client):
     application = submitted()
-    token = services.mail.make_reference_token(application.referees.get(order=1))
+    token = admissions_mail.make_reference_token(application.referees.get(order=1))
     tampered = client.get(reverse("admissions:reference-upload", args=[token[:-3] + "abc"]))
     assert tampered.status_code == 400
     assert "not complete or is no longer valid" in tampered.content.decode()
@@ -526,7 +527,7 @@ def test_a_tampered_or_expired_referee_link_shows_why_it_does_not_work(client):
 def test_a_referee_must_give_text_or_a_file(client):
     application = submitted()
     url = reverse("admissions:reference-upload",
-                  args=[services.mail.make_reference_token(application.referees.get(order=1))])
+                  args=[admissions_mail.make_reference_token(application.referees.get(order=1))])
     response = client.post(url, {"reference_text": ""})
     assert "Type your reference or upload it as a PDF" in response.content.decode()
     assert Referee.objects.filter(received_at__isnull=False).count() == 0
@@ -535,7 +536,7 @@ def test_a_referee_must_give_text_or_a_file(client):
 def test_the_referee_link_refuses_a_renamed_exe(client):
     application = submitted()
     url = reverse("admissions:reference-upload",
-                  args=[services.mail.make_reference_token(application.referees.get(order=1))])
+                  args=[admissions_mail.make_reference_token(application.referees.get(order=1))])
     exe = SimpleUploadedFile("ref.pdf", b"MZ" + b"\x00" * 100, content_type="application/pdf")
     response = client.post(url, {"file": exe})
     assert "The selected file must be a PDF" in response.content.decode()

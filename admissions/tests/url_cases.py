@@ -7,6 +7,7 @@ Issue 8 adds the admin and reviewer pages.
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
+from admissions import mail as admissions_mail
 from admissions import services
 from admissions.models import Decision
 from admissions.tests.factories import (
@@ -64,7 +65,7 @@ def _reference(users):
     services.application_submit(
         application=application, by=application.applicant, privacy_notice=PrivacyNoticeFactory(), declaration=True
     )
-    return {"token": services.mail.make_reference_token(application.referees.get(order=1))}
+    return {"token": admissions_mail.make_reference_token(application.referees.get(order=1))}
 
 
 def _notice(users):
@@ -108,6 +109,6 @@ CASES = [
 
 
 
-from admissions.tests.review_url_cases import REVIEW_CASES  # noqa: E402
+from admissions.tests.staff_url_cases import STAFF_CASES  # noqa: E402
 
-CASES += REVIEW_CASES
+CASES += STAFF_CASES

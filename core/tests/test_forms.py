@@ -345,7 +345,7 @@ def test_a_stored_moment_is_shown_in_the_current_time_zone():
 
 
 def test_model_forms_get_the_project_date_and_time_fields(db):
-    from admissions.review_forms import ReviewSetupForm, SlotForm
+    from admissions.forms import ReviewSetupForm, SlotForm
 
     assert type(SlotForm().fields["starts_at"]) is DateTimeField
     assert type(ReviewSetupForm().fields["due_on"]) is DateField

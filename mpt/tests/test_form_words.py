@@ -34,8 +34,8 @@ def _application():
 
 
 def _criteria():
+    from admissions.tests.builders import rubric
     from admissions.tests.factories import IntakeFactory
-    from admissions.tests.review_factories import rubric
 
     return rubric(IntakeFactory())[:1]
 
@@ -96,17 +96,17 @@ def _slots():
 FORM_KWARGS = {
     "accounts.forms.PasswordChangeForm": _user,
     "accounts.forms.SetPasswordForm": _user,
-    "admissions.forms.StepForm": lambda: {"application": _application()},
-    "admissions.forms.PersonalForm": lambda: {"application": _application()},
-    "admissions.forms.EducationForm": lambda: {"application": _application()},
-    "admissions.forms.CodingForm": lambda: {"application": _application()},
-    "admissions.forms.StatementForm": lambda: {"application": _application()},
-    "admissions.forms.QuestionsForm": _question_kinds,
-    "admissions.forms.RefereesForm": lambda: {"application": _application(), "referees": []},
-    "admissions.forms.DocumentUploadForm": lambda: {"kinds": []},
-    "admissions.review_forms.ReviewForm": lambda: {"criteria": _criteria()},
-    "admissions.review_forms.ConflictForm": _intakes,
-    "admissions.review_forms.BookSlotForm": _slots,
+    "admissions.forms.applicant.StepForm": lambda: {"application": _application()},
+    "admissions.forms.applicant.PersonalForm": lambda: {"application": _application()},
+    "admissions.forms.applicant.EducationForm": lambda: {"application": _application()},
+    "admissions.forms.applicant.CodingForm": lambda: {"application": _application()},
+    "admissions.forms.applicant.StatementForm": lambda: {"application": _application()},
+    "admissions.forms.applicant.QuestionsForm": _question_kinds,
+    "admissions.forms.applicant.RefereesForm": lambda: {"application": _application(), "referees": []},
+    "admissions.forms.applicant.DocumentUploadForm": lambda: {"kinds": []},
+    "admissions.forms.reviewer.ReviewForm": lambda: {"criteria": _criteria()},
+    "admissions.forms.reviewer.ConflictForm": _intakes,
+    "admissions.forms.applicant.BookSlotForm": _slots,
     "curriculum.forms.CatalogueFilterForm": lambda: {
         "choices": {"programmes": [], "themes": [], "credits": [15], "levels": [7]}},
     "curriculum.forms.StaffModuleFilterForm": lambda: {"programmes": []},
@@ -200,10 +200,11 @@ def _significant_words(label):
 def test_the_walk_finds_every_forms_module():
     modules = {name.rsplit(".", 1)[0] for name in FORMS}
     assert modules >= {
-        "accounts.forms", "admissions.forms", "admissions.intake_forms", "admissions.review_forms",
+        "accounts.forms", "admissions.forms.applicant", "admissions.forms.intake", "admissions.forms.reviewer",
+        "admissions.forms.staff",
         "curriculum.forms", "lecturers.forms", "notifications.forms", "theses.forms", "timetable.forms",
     }
-    assert "admissions.intake_forms.IntakeForm" in FORMS
+    assert "admissions.forms.intake.IntakeForm" in FORMS
     assert "accounts.forms.LoginForm" in FORMS
 
 

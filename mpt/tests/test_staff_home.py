@@ -74,7 +74,7 @@ def _queries(client):
 
 def test_every_card_together_costs_the_same_queries_at_two_sizes(client_for):
     """A superuser sees every app's card; growing every count changes no query count."""
-    from admissions.tests.review_factories import submitted
+    from admissions.tests.builders import submitted
     from curriculum.tests.factories import ModuleFactory
     from lecturers.tests.factories import make_invitation
     from notifications.tests.factories import OutboundEmailFactory

@@ -1,0 +1,70 @@
+"""Admissions' forms by audience: applicants (and referees), reviewers, staff,
+and the intake set-up. Import from here: `from admissions import forms; forms.PersonalForm(...)`.
+"""
+
+from .applicant import (
+    LANGUAGE_ROWS,
+    LEVEL_LABELS,
+    LEVELS,
+    BookSlotForm,
+    CheckboxChoices,
+    CodingForm,
+    DeclarationForm,
+    DocumentUploadForm,
+    EducationForm,
+    EvidenceForm,
+    OfferResponseForm,
+    PdfField,
+    PersonalForm,
+    QuestionsForm,
+    RadioChoices,
+    RefereesForm,
+    ReferenceForm,
+    StatementForm,
+    StepForm,
+    UploadTooLargeMixin,
+    WithdrawForm,
+    count_words,
+    word_limit_validator,
+)
+from .intake import (
+    CHOICE_KINDS,
+    UPLOADED_BY_EVERYONE,
+    BaseQuestionFormSet,
+    IntakeForm,
+    PrivacyNoticeForm,
+    QuestionForm,
+    QuestionFormSet,
+    in_zone,
+    local_input,
+)
+from .reviewer import ApplicationConflictForm, ConflictForm, ReviewForm, ScoreChoices
+from .staff import (
+    CONDITION_ROWS,
+    FLAG_CHOICES,
+    SORT_FIELDS,
+    SORTS,
+    ApplicationFilter,
+    AssignForm,
+    BulkStageForm,
+    ConditionStatusForm,
+    CriterionForm,
+    DecisionForm,
+    ReviewerChoiceField,
+    ReviewerMultipleField,
+    ReviewSetupForm,
+    SlotForm,
+    reviewer_queryset,
+)
+
+__all__ = [
+    "CHOICE_KINDS", "CONDITION_ROWS", "FLAG_CHOICES", "LANGUAGE_ROWS", "LEVELS", "LEVEL_LABELS", "SORTS",
+    "SORT_FIELDS", "UPLOADED_BY_EVERYONE", "ApplicationConflictForm", "ApplicationFilter", "AssignForm",
+    "BaseQuestionFormSet", "BookSlotForm", "BulkStageForm", "CheckboxChoices", "CodingForm", "ConditionStatusForm",
+    "ConflictForm", "CriterionForm", "DecisionForm", "DeclarationForm", "DocumentUploadForm", "EducationForm",
+    "EvidenceForm", "IntakeForm", "OfferResponseForm", "PdfField", "PersonalForm", "PrivacyNoticeForm",
+    "QuestionForm", "QuestionFormSet", "QuestionsForm", "RadioChoices", "RefereesForm", "ReferenceForm", "ReviewForm",
+    "ReviewSetupForm", "ReviewerChoiceField", "ReviewerMultipleField", "ScoreChoices", "SlotForm", "StatementForm",
+    "StepForm", "UploadTooLargeMixin", "WithdrawForm", "count_words", "in_zone", "local_input", "reviewer_queryset",
+    "word_limit_validator",
+]
