@@ -69,7 +69,7 @@ def _bad_query(request):
 def _bad_form(request):
     # Only urlencoded bodies. Parsing a multipart body here would read the
     # upload before a view can put its size-limiting handler in front
-    # (admissions.views.with_upload_limit); upload forms check their own fields.
+    # (admissions.views._access.with_upload_limit); upload forms check their own fields.
     if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
         return False
     if not request.META.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):

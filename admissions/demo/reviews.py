@@ -157,7 +157,7 @@ def seed_reviews(*, password, stdout):
         recommendation = {5: "offer", 4: "offer", 3: "interview", 2: "waitlist"}.get(level, "reject")
         _review(assignment.application, assignment.reviewer, level, recommendation, COMMENTS[n % len(COMMENTS)])
 
-    # Decided applications from admissions I get the reviews that led to their decisions.
+    # Applications the demo applications left decided get the reviews that led to their decisions.
     for application in Application.objects.filter(intake=msc, state__in=["decided"]):
         decision = application.decisions.filter(superseded_at=None).first()
         level = {"offer": 5, "waitlist": 3, "reject": 2}.get(decision.outcome, 3) if decision else 3
@@ -201,7 +201,7 @@ def seed_reviews(*, password, stdout):
         from notifications.services import email_release
 
         email_release(email=selectors.decision_mail(decision), by=admin)
-    # Released before (admissions I's demo): the accepted offer's condition is met, so Farid is a student;
+    # Released by the demo applications: the accepted offer's condition is met, so Farid is a student;
     # Eilidh's condition is still outstanding.
     farid = by_email.get("farid.haddad@example.org")
     if farid is not None:

@@ -41,11 +41,11 @@ from .intakes import intake_save, privacy_notice_publish
 from .interviews import INTERVIEW_MESSAGE, interview_respond_by, slot_book, slot_create, slot_delete
 from .offers import condition_decide, enrol_if_ready, offer_respond, on_offer_saved
 from .references import referee_from_token, referee_request, reference_submit
-from .reviews import CENT, TEN, conflict_declare, review_save, summaries_refresh, weighted_score
+from .reviews import conflict_declare, review_save, summaries_refresh, weighted_score
 from .setup import criterion_delete, criterion_save, review_setup_save, setup_for
 
 __all__ = [
-    "CENT", "FOLLOWABLE", "INTERVIEW_MESSAGE", "REVIEWABLE", "TEN", "AdmissionsError", "ApplicationLocked",
+    "FOLLOWABLE", "INTERVIEW_MESSAGE", "REVIEWABLE", "AdmissionsError", "ApplicationLocked",
     "DeadlinePassed", "Incomplete", "IntakeClosed", "OfferClosed", "ReferenceLinkInvalid", "StaleVersion",
     "application_save_answers", "application_save_referees", "application_save_step", "application_start",
     "application_start_review", "application_submit", "application_withdraw", "assignment_add", "assignment_remove",

@@ -213,7 +213,7 @@ def application_submit(*, application, by, privacy_notice, declaration, now=None
 
 
 def application_start_review(*, application, by, now=None):
-    """Mark a submitted application as under review (issue 8 calls this on assignment)."""
+    """Mark a submitted application as under review (an assignment does this in bulk)."""
     if not permissions.can_record_decision(by):
         raise PermissionDenied
     with transaction.atomic():

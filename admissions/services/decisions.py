@@ -57,7 +57,7 @@ def decision_record(
     *, application, outcome, by, conditions=(), respond_by=None, message="", waitlist_rank=None,
     release=True, now=None,
 ):
-    """Record a decision (issue 8 adds staging and bulk release around it).
+    """Record a decision; decision_stage wraps it to stage one for release in bulk.
 
     `conditions` is a list of (text, due_on) for a conditional offer. A new
     decision supersedes the current one (withdrawing its offer if unanswered).

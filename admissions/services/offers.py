@@ -113,8 +113,8 @@ def _unique_cohort_slug(intake):
 
 
 def on_offer_saved(sender, instance, created, **kwargs):
-    """An accepted offer with nothing outstanding enrols at once (admissions I's
-    offer_respond saves the offer; this runs in its transaction)."""
+    """An accepted offer with nothing outstanding enrols at once (offer_respond
+    saves the offer; this runs in its transaction)."""
     if instance.state == Offer.State.ACCEPTED and not getattr(instance, "_skip_enrol", False):
         user = getattr(instance, "_history_user", None) or instance.application.applicant
         enrol_if_ready(offer=instance, by=user)

@@ -1,4 +1,4 @@
-"""Builders for review-phase tests: submitted applications, a rubric, people."""
+"""Builders for tests of reviewing and deciding: submitted applications, a rubric, people."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""The review phase's rows of the role-by-URL permission table.
+"""The reviewer and admin pages' rows of the role-by-URL permission table.
 
 Reviewer pages: reviewers (and superusers, who hold every role) see their
 queue; an application page only when it is assigned to the reviewer, so the

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def seed():
-    """The apps admissions builds on, then admissions I's own demo (not the review phase's on top)."""
+    """The apps admissions builds on, then the demo applications (without the reviews on top)."""
     for label in ("accounts", "notifications", "curriculum"):
         config = apps.get_app_config(label)
         if hasattr(config, "seed_demo"):

@@ -1,4 +1,4 @@
-"""The review phase's use cases: assignment, reviews, decisions, conditions, enrolment."""
+"""Staff use cases: assignment, reviews, decisions, conditions, enrolment."""
 
 import datetime
 from collections import Counter

@@ -2,7 +2,7 @@
 
 Application pages belong to one applicant: the "applicant" role below owns the
 objects; every other role, superusers included, gets 404 (nothing revealed).
-Issue 8 adds the admin and reviewer pages.
+The reviewer and admin pages' rows are in staff_url_cases.py.
 """
 
 from accounts.roles import Role
