@@ -2,8 +2,13 @@
 
 Labels sit above fields and hints under labels; each error is tied to its field
 with aria-describedby and aria-invalid, and a summary at the top of the form
-links to every field in error (the GOV.UK pattern). Django 5.2 lets the
-renderer choose the BoundField class, so no form has to opt in to that.
+links to every field in error (the GOV.UK pattern). Pages draw a form with
+django-crispy-forms (`{% crispy form %}`, or `{{ form.field|as_crispy_field }}`
+for a field the page places itself); the Bootstrap 5 pack's form, field and
+error templates are overridden in templates/bootstrap5/ with that pattern, and
+a form whose fields sit side by side gives its `helper` a crispy `Layout`.
+Django 5.2 lets the renderer choose the BoundField class, so no form has to opt
+in to the attributes that tie hints and errors to the input.
 
 Every form of the project derives from `Form` or `ModelForm` below (or mixes in
 `ErrorMessagesMixin`), so that no Django stock message ("This field is
@@ -20,12 +25,14 @@ pickers show US formats and are hard to use with a keyboard or a screen reader.
 import datetime
 import re
 
+from crispy_forms import helper as crispy_helper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import from_current_timezone, pretty_name, to_current_timezone
+from django.utils.functional import cached_property
 
 CHECK_WIDGETS = (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple)
 GROUP_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.MultiWidget)
@@ -94,9 +101,21 @@ class AccessibleBoundField(BoundField):
 
 
 class FormRenderer(TemplatesSetting):
-    form_template_name = "components/forms/form.html"
-    field_template_name = "components/forms/field.html"
+    # The same templates crispy draws with, so `{{ form }}` and `as_field_group` look the same.
+    form_template_name = "bootstrap5/uni_form.html"
+    field_template_name = "bootstrap5/field.html"
     bound_field_class = AccessibleBoundField
+
+
+class FormHelper(crispy_helper.FormHelper):
+    """How `{% crispy form %}` draws a form of the project: its fields, with the error summary
+    first, inside the page's own `<form>`, which holds the CSRF token and the buttons that say
+    what they do. Give it a `layout` (crispy's Layout, Row, Column, Fieldset, Field with a
+    `wrapper_class`) where fields sit side by side."""
+
+    form_tag = False
+    disable_csrf = True
+    include_media = False
 
 
 # --- Error messages written from the label ------------------------------------------------
@@ -290,6 +309,11 @@ class ErrorMessagesMixin:
 
     about_you = False
     says_optional = True
+
+    @cached_property
+    def helper(self):
+        """What `{% crispy form %}` draws with; a form with columns sets `self.helper.layout`."""
+        return FormHelper()
 
     def full_clean(self):
         record = None

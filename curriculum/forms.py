@@ -1,5 +1,6 @@
 """Forms for the catalogue: the public filters and the staff module editor."""
 
+from crispy_forms.layout import Field, Layout
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.text import slugify
@@ -110,6 +111,13 @@ class ModuleForm(ModelForm):
         if not self._user_can_reassign(user):
             self.fields["leader"].disabled = True
             self.fields["leader"].help_text = "Only staff who edit every module can change the leader."
+        # Each list of checkboxes in two columns on a wide screen (curriculum.css).
+        self.helper.layout = Layout(
+            "code", "title", "slug", "summary", "description", "credits", "level", "leader",
+            Field("themes", wrapper_class="choice-columns"),
+            Field("prerequisites", wrapper_class="choice-columns"),
+            "version",
+        )
 
     @staticmethod
     def _user_can_reassign(user):

@@ -2,15 +2,17 @@
 
 import datetime
 
+from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from accounts.models import User
 from accounts.roles import Role
-from core.forms import DateField, Form, ModelForm, TimeField
+from core.forms import DateField, Form, FormHelper, ModelForm, TimeField
 from curriculum.models import ModuleOffering
 from timetable.models import Room
 from timetable.timezones import aware, default_zone
@@ -163,11 +165,28 @@ class SlotFieldsMixin:
                 required=False, label="Online link", assume_scheme="https",
                 help_text="Only for an online lecture.")
 
-    def slot_rows(self):
-        return [
-            [self[f"slot{n}_{part}"] for part in ("date", "start", "end", "room", "online_url")]
+    @cached_property
+    def slot_helper(self):
+        """The times as a grid, one box each: the date, start and end on a line, then where.
+
+        On a phone the date takes the whole width and the two times share a line. The page
+        shows the error summary for the whole form, so this part leaves it out.
+        """
+        helper = FormHelper()
+        helper.form_show_errors = False
+        helper.layout = Layout(*(
+            Fieldset(
+                f"Time {n}" if n == 1 else f'Time {n} <span class="optional">(optional)</span>',
+                Row(Column(f"slot{n}_date", css_class="col-12 col-lg-6"),
+                    Column(f"slot{n}_start", css_class="col-6 col-lg-3"),
+                    Column(f"slot{n}_end", css_class="col-6 col-lg-3")),
+                Row(Column(f"slot{n}_room", css_class="col-12 col-md-6"),
+                    Column(f"slot{n}_online_url", css_class="col-12 col-md-6")),
+                template="lecturers/partials/slot_fieldset.html",
+            )
             for n in self.slot_numbers
-        ]
+        ))
+        return helper
 
     def clean_slots(self, cleaned):
         zone = default_zone()
