@@ -180,6 +180,11 @@ class Module(models.Model):
     def get_absolute_url(self):
         return reverse("curriculum:module-detail", args=[self.slug])
 
+    @property
+    def has_unpublished_changes(self):
+        """Published, with staff edits waiting to be published (the public page shows the old text)."""
+        return self.status == PublicationStatus.PUBLISHED and self.pending is not None
+
 
 class ModuleSearchEntry(models.Model):
     """A module's row in the SQLite full-text index, an FTS5 table that

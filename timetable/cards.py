@@ -88,14 +88,15 @@ def attach_cards(sessions, zone, *, staff=False, by="room"):
         extra = topic = ""
         if staff:
             if not s.is_published:
-                extra = ' <span class="badge tt-badge-draft">Not published</span>'
+                extra = ' <span class="status-tag status-tag--draft">Not published</span>'
         elif s.title:
             topic = f'<p class="tt-title">{escape(s.title)}</p>'
         if is_cancelled:
             reason = "" if staff else f" {escape(s.cancel_reason)}"
-            state = f'<p class="tt-status"><strong class="badge tt-badge-cancelled">Cancelled</strong>{reason}</p>'
+            state = ('<p class="tt-status"><strong class="status-tag status-tag--cancelled">Cancelled</strong>'
+                     f"{reason}</p>")
         elif status == moved:
-            state = '<p class="tt-status"><strong class="badge tt-badge-moved">Moved</strong></p>'
+            state = '<p class="tt-status"><strong class="status-tag status-tag--moved">Moved</strong></p>'
         else:
             state = ""
         series = ""

@@ -349,9 +349,9 @@ def test_a_programme_filter_narrows_to_its_modules_and_says_core_or_optional(cli
     results = _module_results(page)
     assert len(results) == 2
     assert "MPT7001 · 15 credits · Level 7 · Autumn term ·" in results[0]
-    assert '<strong class="status status-changes">Core</strong> in MSc Public Technology</p>' in results[0]
+    assert '<strong class="status-tag status-tag--core">Core</strong> in MSc Public Technology</p>' in results[0]
     assert "MPT7002 · 15 credits · Level 7 · Spring term ·" in results[1]
-    assert ('<strong class="status status-muted">Optional</strong> in MSc Public Technology, '
+    assert ('<strong class="status-tag status-tag--optional">Optional</strong> in MSc Public Technology, '
             "year 2 of study</p>") in results[1]
 
 

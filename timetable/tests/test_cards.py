@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
+from core.access import SYSTEM
 from curriculum.tests.factories import CohortFactory, ModuleOfferingFactory
 from timetable import services
 from timetable.timezones import iso_week
@@ -51,19 +52,19 @@ def test_a_public_card_names_the_module_escapes_what_staff_typed_and_lists_every
 
 def test_cancelled_and_moved_cards_say_so_and_the_reason_is_escaped(client, offering):
     cancelled = make_session(offering=offering, day=tuesday(offering), start=9, end=10)
-    services.session_cancel(session=cancelled, reason="Speaker ill <sorry>", by=None)
+    services.session_cancel(session=cancelled, reason="Speaker ill <sorry>", by=SYSTEM)
     moved = make_session(offering=offering, day=tuesday(offering), start=14, end=15, room=None,
                          online_url="https://example.org/room")
     services.session_update(session=moved, starts_at=at(tuesday(offering), 15), ends_at=at(tuesday(offering), 16),
-                            by=None)
+                            by=SYSTEM)
 
     html = client.get(reverse("timetable:week"), {"week": week(offering), "view": "grid"}).content.decode()
 
     assert ('<article class="tt-session tt-kind-lecture tt-cancelled">' in html
-            and '<p class="tt-status"><strong class="badge tt-badge-cancelled">Cancelled</strong> '
+            and '<p class="tt-status"><strong class="status-tag status-tag--cancelled">Cancelled</strong> '
                 "Speaker ill &lt;sorry&gt;</p>" in html)
     assert ('<p class="tt-module">Data &amp; &lt;Society&gt; in practice</p><p class="tt-where">Online</p>'
-            '<p class="tt-status"><strong class="badge tt-badge-moved">Moved</strong></p></article>') in html
+            '<p class="tt-status"><strong class="status-tag status-tag--moved">Moved</strong></p></article>') in html
     # Days with nothing show a dash in the grid.
     assert '<td>\n          <span class="text-muted">\u2014</span>\n        </td>' in html
 
@@ -73,7 +74,7 @@ def test_staff_cards_name_the_module_link_to_the_edit_form_and_series_and_mark_d
     room = RoomFactory(name="B12")
     series = services.series_create(offering=offering, kind="seminar", weekday=1, start_time=datetime.time(10),
                                     end_time=datetime.time(11), first_week=1, last_week=1, room=room,
-                                    teachers=[UserFactory(roles=[Role.STAFF], full_name="Dr Ada Okafor")], by=None)
+                                    teachers=[UserFactory(roles=[Role.STAFF], full_name="Dr Ada Okafor")], by=SYSTEM)
     draft = make_session(offering=offering, day=tuesday(offering), start=14, end=15, room=room,
                          is_published=False)
     first = series.sessions.get()
@@ -85,7 +86,7 @@ def test_staff_cards_name_the_module_link_to_the_edit_form_and_series_and_mark_d
             f'<p class="tt-series"><a href="{series.get_absolute_url()}">Series'
             '<span class="visually-hidden"> of MPT6101 seminar</span></a></p></article>') in html
     assert (f'<a href="{reverse("timetable:session-edit", args=[draft.pk])}">MPT6101 lecture</a>'
-            ' <span class="badge tt-badge-draft">Not published</span></p>'
+            ' <span class="status-tag status-tag--draft">Not published</span></p>'
             '<p class="tt-module">Data &amp; &lt;Society&gt; in practice</p>') in html
     add = reverse("timetable:session-create")
     assert (f'<a class="tt-add" href="{add}?date={tuesday(offering).isoformat()}&amp;room={room.pk}">Add'
