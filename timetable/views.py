@@ -236,7 +236,9 @@ def api_sessions(request):
         qs = qs.filter(starts_at__lt=bounds["to"])
     if request.GET.get("cohort"):
         qs = qs.filter(cohorts__slug=request.GET["cohort"])
-    page = Paginator(qs.for_listing().order_by("starts_at", "pk"), API_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The term's academic year names the term in each item.
+    qs = qs.for_listing().select_related("offering__term__academic_year").order_by("starts_at", "pk")
+    page = Paginator(qs, API_PAGE_SIZE).get_page(request.GET.get("page"))
     base = request.build_absolute_uri(request.path)
     return JsonResponse({
         "count": page.paginator.count,

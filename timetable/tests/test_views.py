@@ -202,6 +202,21 @@ def test_the_api_lists_published_sessions_as_json(client, offering):
     assert datetime.datetime.fromisoformat(item["starts_at"]) == session.starts_at
 
 
+@pytest.mark.parametrize("n", [1, 3])
+def test_the_api_costs_the_same_queries_whatever_the_number_of_sessions(client, offering, django_assert_num_queries,
+                                                                         n):
+    sessions = fill_week(offering, n)
+
+    with django_assert_num_queries(5):  # the module filter, count, sessions, their teachers, their cohorts
+        data = client.get(reverse("timetable-api:session-list"), {"module": offering.module.slug}).json()
+
+    assert data["count"] == n
+    assert sorted(item["uid"] for item in data["results"]) == sorted(str(s.uid) for s in sessions)
+    assert sorted(item["room"]["name"] for item in data["results"]) == sorted(s.room.name for s in sessions)
+    assert sorted(item["teachers"][0] for item in data["results"]) == sorted(
+        s.teachers.get().full_name for s in sessions)
+
+
 def test_the_api_refuses_a_malformed_date(client):
     response = client.get(reverse("timetable-api:session-list"), {"from": "soon"})
     assert response.status_code == 400
@@ -254,6 +269,42 @@ def test_the_term_overview_counts_sessions_per_week(staff_client, offering, djan
     response = staff_client.get(reverse("timetable:staff-term"), {"term": offering.term.pk})
     rows = dict(response.context["rows"])
     assert rows[offering][:4] == [[1, 0], [1, 0], [1, 0], [0, 0]]
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_the_term_overview_costs_the_same_queries_whatever_the_number_of_offerings(
+        staff_client, offering, django_assert_num_queries, n):
+    offerings = [offering] + [ModuleOfferingFactory(term=offering.term) for _ in range(n - 1)]
+    for each in offerings:
+        services.series_create(offering=each, kind="lecture", weekday=2, start_time=datetime.time(10),
+                               end_time=datetime.time(11), first_week=1, last_week=2, room=RoomFactory(),
+                               by=staff_client.user)
+    staff_client.get(reverse("timetable:staff-term"), {"term": offering.term.pk})
+
+    with django_assert_num_queries(7):
+        response = staff_client.get(reverse("timetable:staff-term"), {"term": offering.term.pk})
+
+    rows = dict(response.context["rows"])
+    assert [rows[each][:3] for each in offerings] == [[[1, 0], [1, 0], [0, 0]]] * n
+    html = response.content.decode()
+    assert [each.module.code for each in offerings if each.module.code not in html] == []
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_the_series_page_costs_the_same_queries_whatever_the_number_of_sessions(
+        staff_client, offering, django_assert_num_queries, n):
+    series = services.series_create(offering=offering, kind="lecture", weekday=1, start_time=datetime.time(10),
+                                    end_time=datetime.time(12), first_week=1, last_week=n, room=RoomFactory(),
+                                    by=staff_client.user)
+    sessions = list(series.sessions.all())
+
+    with django_assert_num_queries(7):
+        response = staff_client.get(series.get_absolute_url())
+
+    assert [s.pk for s in response.context["sessions"]] == [s.pk for s in sessions]
+    html = response.content.decode()
+    links = [reverse("timetable:session-edit", args=[s.pk]) for s in sessions]
+    assert [link for link in links if link not in html] == []
 
 
 def session_post(offering, day, **extra):
