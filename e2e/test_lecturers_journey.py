@@ -25,7 +25,7 @@ from curriculum.tests.factories import (
 from e2e.steps import fill_date, log_in
 from lecturers.models import Invitation
 from notifications.models import OutboundEmail
-from notifications.reminders import reminders_run
+from notifications.reminder_engine import reminders_run
 from timetable.tests.factories import RoomFactory
 
 

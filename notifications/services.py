@@ -1,7 +1,9 @@
 """Outbox use cases: queue a mail, steer staged and failed mail, edit templates.
 
-`queue_email` is the only way any app sends mail. Delivery itself lives in
-`notifications.delivery`, reminders in `notifications.reminders`.
+`queue_email` is how every app sends mail, except accounts, which knows no
+other app and sends through Django's mail API into the same outbox
+(`notifications.backends`). Delivery itself lives in `notifications.delivery`,
+reminders in `notifications.reminder_engine`.
 """
 
 import base64

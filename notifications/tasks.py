@@ -19,6 +19,6 @@ def sweep_outbox():
 
 @shared_task(name="notifications.send_reminders", ignore_result=True)
 def send_reminders():
-    from .reminders import reminders_run
+    from .reminder_engine import reminders_run
 
     return reminders_run()

@@ -23,7 +23,7 @@ from admissions.tests.factories import (
 )
 from curriculum.tests.factories import ProgrammeFactory
 from notifications.models import OutboundEmail
-from notifications.reminders import reminders_run
+from notifications.reminder_engine import reminders_run
 
 pytestmark = pytest.mark.django_db
 LONDON = zoneinfo.ZoneInfo("Europe/London")

@@ -7,7 +7,7 @@ from lecturers import services
 from lecturers.models import Invitation
 from lecturers.services import VIA_LINK
 from notifications.models import OutboundEmail
-from notifications.reminders import reminders_run
+from notifications.reminder_engine import reminders_run
 from timetable.models import Session
 
 from .factories import make_invitation, make_offering

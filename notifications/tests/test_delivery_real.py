@@ -15,7 +15,7 @@ from mpt.celery import app as celery_app
 from notifications.delivery import outbox_sweep
 from notifications.models import OutboundEmail, SentReminder
 from notifications.registry import ReminderMessage, register_reminder_source, unregister_reminder_source
-from notifications.reminders import reminders_run
+from notifications.reminder_engine import reminders_run
 from notifications.services import queue_email
 from notifications.tests.factories import TEST_ACK
 from notifications.tests.smtp import SMTPServer, Worker, wait_for

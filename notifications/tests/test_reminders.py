@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from notifications.models import OutboundEmail, SentReminder
 from notifications.registry import ReminderMessage, register_reminder_source, unregister_reminder_source
-from notifications.reminders import reminders_run
+from notifications.reminder_engine import reminders_run
 from notifications.tests.factories import TEST_ACK
 
 pytestmark = pytest.mark.django_db(transaction=True)

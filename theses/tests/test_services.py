@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from core.tests.pdfs import plain_pdf
 from notifications.models import OutboundEmail
-from notifications.reminders import reminders_run
+from notifications.reminder_engine import reminders_run
 from theses import services
 from theses.models import AllocationRun, Assignment, Partner, Preference, Proposal, Submission
 
