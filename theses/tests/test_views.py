@@ -5,12 +5,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from core.tests.pdfs import plain_pdf
 from curriculum.tests.factories import EnrolmentFactory
 from notifications.models import OutboundEmail
 from theses import services
-from theses.models import AllocationRun, Partner, Preference, Proposal, ShowcaseEntry, Submission
+from theses.models import AllocationRun, Milestone, Partner, Preference, Proposal, ShowcaseEntry, Submission
 
 from .factories import (
     MilestoneFactory,
@@ -33,6 +34,12 @@ PARTNER_POST = {
     "beneficiaries": "Volunteers.", "skills": "", "data_privacy": "No personal data.", "capacity": "1",
     "capacity_unit": "students", "team_min": "1", "team_max": "1",
 }
+
+
+def missing_from_page(response, texts):
+    """The texts the page does not show (as HTML escapes them)."""
+    html = response.content.decode()
+    return [text for text in texts if escape(text) not in html]
 
 
 def test_the_partner_form_stores_the_proposal_and_confirms_by_mail(client):
@@ -94,19 +101,22 @@ def test_one_contact_address_is_limited_whatever_the_client_address(client, sett
 
 @pytest.mark.parametrize("n", [1, 4])
 def test_the_public_index_costs_the_same_queries_whatever_the_data_size(client, django_assert_num_queries, n):
+    shown = []
     for _ in range(n):
-        ProposalFactory(from_partner=True)
+        open_ = ProposalFactory(from_partner=True)
         done = ProposalFactory(status="completed")
         entry = ShowcaseEntry.objects.create(proposal=done, summary="It **works**.", published=True,
                                              published_at=timezone.now())
         entry.consenting_members.add(UserFactory())
-        ProposalFactory(status="in_progress", from_partner=True)
+        under_way = ProposalFactory(status="in_progress", from_partner=True)
+        shown += [open_.title, done.title, under_way.title]
     with django_assert_num_queries(5):
         response = client.get(reverse("theses:index"))
     assert len(response.context["proposals"]) == n
     assert len(response.context["under_way"]) == n
     assert len(response.context["showcase"]) == n
     assert "<strong>works</strong>" in response.content.decode()
+    assert missing_from_page(response, shown) == []
 
 
 def test_unapproved_partners_proposals_and_students_own_projects_are_not_public(client):
@@ -124,14 +134,14 @@ def test_unapproved_partners_proposals_and_students_own_projects_are_not_public(
 @pytest.mark.parametrize("n", [1, 4])
 def test_staff_index_costs_the_same_queries_whatever_the_data_size(client, django_assert_num_queries, n):
     staff = UserFactory(roles=[Role.STAFF])
-    for _ in range(n):
-        ProposalFactory(from_partner=True)
-        ThesisRoundFactory()
+    proposals = [ProposalFactory(from_partner=True) for _ in range(n)]
+    rounds = [ThesisRoundFactory() for _ in range(n)]
     client.force_login(staff)
     client.get(reverse("theses:staff-index"))  # warm the session
     with django_assert_num_queries(8):
         response = client.get(reverse("theses:staff-index"))
     assert len(response.context["proposals"]) == n
+    assert missing_from_page(response, [p.title for p in proposals] + [r.cohort.name for r in rounds]) == []
 
 
 @pytest.fixture
@@ -294,6 +304,7 @@ def test_run_detail_costs_the_same_queries_whatever_the_data_size(client, django
         response = client.get(run.get_absolute_url())
     assert len(response.context["unplaced"]) == n - 1
     assert "None of their 1 choice had room: 1 full." in response.content.decode()
+    assert missing_from_page(response, [projects[0].title] + [s.full_name for s in students]) == []
 
 
 def test_the_status_fragment_polls_until_the_run_finishes(client):
@@ -436,6 +447,8 @@ def test_student_home_costs_the_same_queries_whatever_the_data_size(client, djan
     with django_assert_num_queries(13):
         response = client.get(reverse("theses:student-home"))
     assert len(response.context["milestones"]) == n + 1
+    labels = dict(Milestone.Kind.choices)
+    assert missing_from_page(response, [labels[kind] for kind in kinds]) == []
 
 
 @pytest.mark.parametrize("n", [1, 4])
@@ -455,9 +468,11 @@ def test_round_and_submissions_pages_cost_the_same_queries_whatever_the_data_siz
     with django_assert_num_queries(10):
         response = client.get(reverse("theses:staff-round", args=[round_.pk]))
     assert len(response.context["runs"]) == n
+    assert missing_from_page(response, [f"Run {run.pk}:" for run in round_.runs.all()]) == []
     with django_assert_num_queries(6):
         response = client.get(reverse("theses:staff-submissions", args=[round_.pk]))
     assert len(response.context["submissions"]) == n
+    assert missing_from_page(response, [s.full_name for s in students]) == []
 
 
 @pytest.mark.parametrize("n", [1, 4])
@@ -465,10 +480,12 @@ def test_a_proposal_page_costs_the_same_queries_whatever_the_team_size(client, d
     proposal = ProposalFactory(status="completed", from_partner=True)
     entry = ShowcaseEntry.objects.create(proposal=proposal, summary="Done.", published=True,
                                          published_at=timezone.now())
-    entry.consenting_members.add(*[UserFactory() for _ in range(n)])
+    members = [UserFactory() for _ in range(n)]
+    entry.consenting_members.add(*members)
     with django_assert_num_queries(3):
         response = client.get(proposal.get_absolute_url())
     assert response.content.decode().count("Built by") == 1
+    assert missing_from_page(response, [proposal.title] + [m.full_name for m in members]) == []
 
 
 def test_staff_set_and_clear_a_supervisors_limit_and_the_allocation_uses_it(client):
@@ -558,3 +575,5 @@ def test_supervisor_limits_cost_the_same_queries_whatever_the_data_size(client, 
     with django_assert_num_queries(8):
         response = client.get(url)
     assert len(response.context["rows"]) == 2 * n
+    supervisors = [c.supervisor.full_name for c in SupervisorCapacity.objects.filter(round=round_)]
+    assert missing_from_page(response, supervisors) == []
