@@ -408,7 +408,7 @@ def seed_demo_curriculum(*, password, stdout):
                 for i, (title, kind, weight) in enumerate(spec["assessments"])
             )
             # A first history entry, so the history page starts from the seeded text.
-            _record(module, kind="created", snapshot={}, by=None, note="Demo data")
+            _record(module, kind="created", snapshot={}, by=SYSTEM, note="Demo data")
             created_modules += 1
     for spec in MODULES:
         module = modules[spec["code"]]

@@ -4,13 +4,13 @@ cache when what the public sees changes."""
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
 from accounts.roles import Role
 from accounts.services import user_add_role
-from core.access import check
+from core.access import acting_user, check
 
 from . import cache, permissions, rules
 from .models import (
@@ -51,7 +51,7 @@ def _next_number(module):
 
 def _record(module, *, kind, snapshot, by, note=""):
     return ModuleRevision.objects.create(
-        module=module, number=_next_number(module), kind=kind, snapshot=snapshot, author=by, note=note
+        module=module, number=_next_number(module), kind=kind, snapshot=snapshot, author=acting_user(by), note=note
     )
 
 
@@ -75,15 +75,13 @@ def _normalised(data):
 
 
 def _ensure_can_edit(module, by):
-    if not permissions.can_edit_module(by, module):
-        raise PermissionDenied("You may not edit this module.")
+    check(by, permissions.can_edit_module, module, message="You may not edit this module.")
 
 
 @transaction.atomic
 def module_create(*, data, by):
     """Create a module as a draft from a snapshot. Side effects: history entry 1."""
-    if not permissions.can_create_module(by):
-        raise PermissionDenied("You may not create modules.")
+    check(by, permissions.can_create_module, message="You may not create modules.")
     data = _normalised(data)
     module = Module(status=PublicationStatus.DRAFT, version=1)
     _check_snapshot(module, data)
@@ -110,8 +108,8 @@ def module_save_draft(*, module, data, expected_version, by, note="", kind=Modul
         raise EditConflict(
             base=base.snapshot if base else None, current=working_snapshot(module), latest=latest
         )
-    if data["leader_id"] != working_snapshot(module)["leader_id"] and not permissions.can_reassign_leader(by):
-        raise PermissionDenied("Only staff who edit every module may change its leader.")
+    if data["leader_id"] != working_snapshot(module)["leader_id"]:
+        check(by, permissions.can_reassign_leader, message="Only staff who edit every module may change its leader.")
     _check_snapshot(module, data)
     if module.status == PublicationStatus.PUBLISHED:
         module.pending = data
@@ -201,8 +199,7 @@ def offerings_roll_forward(*, from_year, to_year, by):
     """Copy every offering of `from_year` into `to_year` (same module, term season,
     leader and capacity; status planned), skipping those already there and
     cancelled ones. Side effects: creates ModuleOffering rows; cache invalidated."""
-    if not permissions.can_roll_offerings_forward(by):
-        raise PermissionDenied("You may not plan offerings.")
+    check(by, permissions.can_roll_offerings_forward, message="You may not plan offerings.")
     if from_year.pk == to_year.pk:
         raise ValidationError("Choose two different academic years.")
     target_terms = {term.season: term for term in Term.objects.filter(academic_year=to_year)}
@@ -240,8 +237,7 @@ def offerings_roll_forward(*, from_year, to_year, by):
 def programme_set_status(*, programme, status, by):
     """Publish or unpublish a programme. Publishing refuses a programme whose
     credits do not add up. Side effects: the public cache is invalidated."""
-    if not permissions.can_edit_programmes(by):
-        raise PermissionDenied("You may not edit programmes.")
+    check(by, permissions.can_edit_programmes, message="You may not edit programmes.")
     if status == PublicationStatus.PUBLISHED:
         problems = rules.programme_credit_problems(programme)
         if problems:
@@ -263,8 +259,7 @@ class SynonymConflict(Exception):
 
 
 def _ensure_can_edit_synonyms(by):
-    if not permissions.can_edit_search_synonyms(by):
-        raise PermissionDenied("You may not edit the search's synonyms.")
+    check(by, permissions.can_edit_search_synonyms, message="You may not edit the search's synonyms.")
 
 
 def _checked_synonym(*, term, expansion, exclude_pk=None):
@@ -283,7 +278,7 @@ def search_synonym_create(*, term, expansion, by):
     Side effects: every cached catalogue page and search is invalidated."""
     _ensure_can_edit_synonyms(by)
     term, expansion = _checked_synonym(term=term, expansion=expansion)
-    synonym = SearchSynonym.objects.create(term=term, expansion=expansion, updated_by=by)
+    synonym = SearchSynonym.objects.create(term=term, expansion=expansion, updated_by=acting_user(by))
     cache.bump_generation()
     return synonym
 
@@ -299,7 +294,7 @@ def search_synonym_update(*, synonym, term, expansion, expected_version, by):
         raise SynonymConflict(current=synonym)
     synonym.term, synonym.expansion = _checked_synonym(term=term, expansion=expansion, exclude_pk=synonym.pk)
     synonym.version += 1
-    synonym.updated_by = by
+    synonym.updated_by = acting_user(by)
     synonym.save()
     cache.bump_generation()
     return synonym

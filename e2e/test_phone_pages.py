@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from admissions.tests.factories import IntakeFactory
+from core.access import SYSTEM
 from curriculum.tests.factories import (
     AcademicYearFactory,
     EnrolmentFactory,
@@ -97,7 +98,7 @@ def test_the_public_week_names_each_module_in_the_list_and_the_grid(page, live_s
 def test_the_staff_series_page_fits_a_phone(page, live_server, axe_check, this_term):
     series = services.series_create(offering=this_term["offering"], kind="lecture", weekday=1,
                                     start_time=datetime.time(10), end_time=datetime.time(12), first_week=1,
-                                    last_week=10, room=this_term["room"], teachers=[this_term["staff"]], by=None)
+                                    last_week=10, room=this_term["room"], teachers=[this_term["staff"]], by=SYSTEM)
     page.set_viewport_size(PHONE)
     log_in(page, live_server, this_term["staff"].email)
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import User
+from core.access import SYSTEM
 from curriculum.models import ModuleOffering
 from timetable.models import Room
 from timetable.timezones import aware, default_zone
@@ -25,7 +26,7 @@ from timetable.timezones import aware, default_zone
 from . import services
 from .models import Discipline, GuestLecturer, Invitation
 from .photos import clean_photo
-from .services import SYSTEM, VIA_LINK, SlotSpec
+from .services import VIA_LINK, SlotSpec
 
 State = Invitation.State
 

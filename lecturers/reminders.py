@@ -16,6 +16,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from core.access import SYSTEM
 from notifications.registry import ReminderMessage, register_reminder_source
 from notifications.services import queue_email
 from timetable.models import Session
@@ -159,7 +160,7 @@ def thanks_message(invitation, offset):
         "lecturer", "offering__module", "host").get(pk=invitation.pk)
     if invitation.state != State.DELIVERED:
         return None  # staff thanked them already, or it was not delivered
-    from .services import SYSTEM, _transition
+    from .services import _transition
 
     _transition(invitation, State.THANKED, by=SYSTEM, note="Thank-you sent the day after the lecture.")
     return ReminderMessage(to=[invitation.lecturer.email], context=mail.base_context(invitation),

@@ -4,7 +4,10 @@
 - a User: a member of staff (checked again here with can_manage_lecturers);
 - VIA_LINK: the lecturer, through their signed link (the view checked the token;
   only the lecturer's own answers accept it);
-- SYSTEM: a scheduled job (marking lectures delivered, the thank-you reminder).
+- core.access.SYSTEM: a scheduled job (marking lectures delivered, the thank-you reminder).
+
+`by` has no default; None is refused. The timetable is booked and released as
+SYSTEM, once this app has authorised whoever acted.
 
 Every change of state writes an InvitationEvent (who, when) and queues the mail
 it implies through notifications.queue_email in the same transaction, so a
@@ -24,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.access import SYSTEM, check
 from curriculum.models import Cohort
 from notifications.services import queue_email
 from timetable.clashes import ClashError, Resource, find_clashes, standard_resources
@@ -51,11 +55,9 @@ MAX_SLOTS = 3
 
 class Via(enum.Enum):
     LINK = "link"
-    SYSTEM = "system"
 
 
 VIA_LINK = Via.LINK
-SYSTEM = Via.SYSTEM
 
 
 class InvalidTransition(ValidationError):
@@ -82,14 +84,11 @@ class SlotSpec:
 
 
 def _authorise(by, *, link_allowed=False):
-    if by is SYSTEM:
-        return
     if by is VIA_LINK:
         if link_allowed:
             return
         raise PermissionDenied("Only staff can do this.")
-    if not can_manage_lecturers(by):
-        raise PermissionDenied("Only staff manage guest lecturers.")
+    check(by, can_manage_lecturers, message="Only staff manage guest lecturers.")
 
 
 def _actor(by, invitation):
@@ -404,7 +403,7 @@ def hold_session(invitation, slot):
             offering=offering, kind=SessionKind.GUEST_LECTURE, starts_at=slot.starts_at, ends_at=slot.ends_at,
             room=slot.room, online_url=slot.online_url, teachers=[invitation.host],
             cohorts=offering_cohorts(offering), title=invitation.topic[:200],
-            extra_resources=guest_resources(lecturer=lecturer, offering=offering), by=None,
+            extra_resources=guest_resources(lecturer=lecturer, offering=offering), by=SYSTEM,
         )
     except ClashError as error:
         raise SlotTaken([clash.message for clash in error.clashes]) from None
@@ -418,7 +417,7 @@ def hold_session(invitation, slot):
 
 
 @transaction.atomic
-def invitation_accept(*, invitation, slot, by=VIA_LINK) -> Invitation:
+def invitation_accept(*, invitation, slot, by) -> Invitation:
     """The lecturer takes one of the offered slots: invited → accepted.
 
     Side effects: a guest-lecture Session created through the timetable's
@@ -449,7 +448,7 @@ def invitation_accept(*, invitation, slot, by=VIA_LINK) -> Invitation:
 
 
 @transaction.atomic
-def invitation_decline(*, invitation, reason="", by=VIA_LINK) -> Invitation:
+def invitation_decline(*, invitation, reason="", by) -> Invitation:
     """The lecturer declines: invited or alternative proposed → declined.
 
     Side effects: an event, an acknowledgement to the lecturer, a note to the host.
@@ -468,7 +467,7 @@ def invitation_decline(*, invitation, reason="", by=VIA_LINK) -> Invitation:
 
 
 @transaction.atomic
-def invitation_propose_alternative(*, invitation, note, by=VIA_LINK) -> Invitation:
+def invitation_propose_alternative(*, invitation, note, by) -> Invitation:
     """None of the times suits; the lecturer says what would: invited → alternative proposed.
 
     Side effects: an event, an acknowledgement to the lecturer, a note to the
@@ -493,7 +492,7 @@ CONFIRM_PROFILE_FIELDS = ("bio", "public_profile_consent", "access_needs", "phon
 
 @transaction.atomic
 def invitation_confirm(*, invitation, recording_consent, av_needs="", travel="", photo=None, remove_photo=False,
-                       by=VIA_LINK, **profile) -> Invitation:
+                       by, **profile) -> Invitation:
     """The lecturer confirms their details: accepted → confirmed (or updates them once confirmed).
 
     `profile` may hold bio, public_profile_consent, access_needs and phone,
@@ -572,7 +571,7 @@ def invitation_cancel(*, invitation, reason, by) -> Invitation:
     session = invitation.session
     if session is not None and not session.is_cancelled:
         session_cancel(session=session, reason=f"The guest lecture is cancelled: {reason}",
-                       by=None if by is VIA_LINK else by)
+                       by=SYSTEM if by is VIA_LINK else by)
     if not was_draft:
         _to_lecturer(invitation, mail.CANCELLED, "cancelled", {"reason": reason})
     if by is VIA_LINK:

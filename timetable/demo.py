@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.access import SYSTEM
 from curriculum.models import AcademicYear, Cohort, ModuleOffering, ProgrammeModule, Season
 
 from . import services
@@ -101,7 +102,7 @@ def seed_demo_timetable(*, stdout):
             try:
                 services.series_create(
                     offering=offering, kind=kind, weekday=weekday, start_time=start_time, end_time=end_time,
-                    first_week=1, last_week=10, room=room, teachers=teachers, cohorts=cohorts, by=None,
+                    first_week=1, last_week=10, room=room, teachers=teachers, cohorts=cohorts, by=SYSTEM,
                 )
                 made += 1
             except ClashError as error:
@@ -116,7 +117,7 @@ def seed_demo_timetable(*, stdout):
                     offering=offering, kind=SessionKind.GUEST_LECTURE, title=title,
                     starts_at=aware(day, datetime.time(16), zone),
                     ends_at=aware(day, datetime.time(17, 30), zone), room=rooms["lt1"],
-                    teachers=[offering.leader] if offering.leader else [], cohorts=_cohorts_for(offering), by=None,
+                    teachers=[offering.leader] if offering.leader else [], cohorts=_cohorts_for(offering), by=SYSTEM,
                 )
             except ClashError as error:
                 stdout.write(f"  timetable: skipped a guest lecture: {error.messages[0]}")
@@ -125,7 +126,7 @@ def seed_demo_timetable(*, stdout):
         seminar = Session.objects.filter(offering=first, kind=SessionKind.SEMINAR, week=8).first()
         if seminar is not None:
             services.session_cancel(
-                session=seminar, by=None,
+                session=seminar, by=SYSTEM,
                 reason="Dr Okafor is giving evidence to a select committee that afternoon. "
                        "The seminar's reading moves to week 9's session.",
             )

@@ -10,25 +10,28 @@ lecturers): `session_create(..., extra_resources=[Resource("guest", g.pk, "Dr X"
 or `session_add_resources(session=..., resources=[...], by=...)`. Their bookings
 move with the session and are kept when its room, staff or cohorts change.
 
-`by` is the user acting; services check their permission again. Only trusted
-code (demo data, benchmarks, imports already authorised) passes `by=None`.
+`by` is the user acting, and services check their permission again; work done
+for no person (demo data, benchmarks, another app's service that has already
+authorised its caller) passes `core.access.SYSTEM`. `by` has no default and
+`by=None` is refused.
 
 A person who puts a session on a date outside its offering's term has to say
 they meant it (`outside_term_accepted=True`, after the form showed the
 warning); without that the service raises OutsideTermError naming the term.
-Trusted code (`by=None`) has made that choice itself: the lecturers app books
-the slot a guest picked, which staff offered.
+SYSTEM has made that choice itself: the lecturers app books the slot a guest
+picked, which staff offered.
 """
 
 import datetime
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.urls import reverse
 
+from core.access import SYSTEM, acting_user, check
 from curriculum.models import Enrolment
 
 from .clashes import (
@@ -65,8 +68,7 @@ __all__ = [
 
 
 def _authorise(by):
-    if by is not None and not can_edit_timetable(by):
-        raise PermissionDenied("Only staff can change the timetable.")
+    check(by, can_edit_timetable, message="Only staff can change the timetable.")
 
 
 def _check_times(starts_at, ends_at):
@@ -183,12 +185,12 @@ def session_create(
     _check_times(starts_at, ends_at)
     if room is None and not online_url:
         raise ValidationError("Choose a room, or give the link of an online session.")
-    if by is not None and not outside_term_accepted:
+    if by is not SYSTEM and not outside_term_accepted:
         _check_term(offering=offering, days=[local(starts_at, offering_zone(offering)).date()])
     session = Session.objects.create(
         offering=offering, kind=kind, starts_at=starts_at, ends_at=ends_at, room=room, online_url=online_url,
         title=title, expected_attendance=expected_attendance, is_published=is_published, series=series,
-        week=week, updated_by=by,
+        week=week, updated_by=acting_user(by),
     )
     if teachers:
         session.teachers.add(*teachers)
@@ -217,7 +219,7 @@ def _apply_update(session, *, by, exclude_session_ids=(), teachers=None, cohorts
     if moved and session.status == Session.Status.SCHEDULED:
         session.status = Session.Status.MOVED
     session.sequence = F("sequence") + 1
-    session.updated_by = by
+    session.updated_by = acting_user(by)
     session.save()
     session.refresh_from_db(fields=["sequence"])
     if teachers is not None:
@@ -244,7 +246,7 @@ def session_update(*, session: Session, by, teachers=None, cohorts=None, outside
     """
     _authorise(by)
     session = _locked(session)
-    if by is not None and not outside_term_accepted and "starts_at" in changes:
+    if by is not SYSTEM and not outside_term_accepted and "starts_at" in changes:
         zone = offering_zone(session.offering)
         day = local(changes["starts_at"], zone).date()
         if day != local(session.starts_at, zone).date():
@@ -310,7 +312,7 @@ def session_cancel(*, session: Session, reason: str, by, notify: bool = True) ->
     session.status = Session.Status.CANCELLED
     session.cancel_reason = reason
     session.sequence = F("sequence") + 1
-    session.updated_by = by
+    session.updated_by = acting_user(by)
     session.save()
     session.refresh_from_db(fields=["sequence"])
     session.bookings.update(is_active=False)
@@ -399,14 +401,14 @@ def series_create(
         raise ValidationError("The last week must not come before the first.")
     series = SessionSeries.objects.create(
         offering=offering, kind=kind, title=title, weekday=weekday, start_time=start_time, end_time=end_time,
-        first_week=first_week, last_week=last_week, created_by=by,
+        first_week=first_week, last_week=last_week, created_by=acting_user(by),
     )
     zone = offering_zone(offering)
     teachers, cohorts, extra = list(teachers), list(cohorts), list(extra_resources)
     dates = series_dates(term=offering.term, weekday=weekday, first_week=first_week, last_week=last_week)
     if not dates:
         raise ValidationError("Those weeks have no teaching days: they are all reading weeks or closure dates.")
-    if by is not None and not outside_term_accepted:
+    if by is not SYSTEM and not outside_term_accepted:
         _check_term(offering=offering, days=[day for _week, day in dates])
     resources = [*standard_resources(offering=offering, room=room, teachers=teachers, cohorts=cohorts), *extra]
     clashes = []

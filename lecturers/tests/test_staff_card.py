@@ -15,9 +15,10 @@ def test_invitations_waiting_on_someone_are_counted_by_who_moves_next():
     make_invitation(offering=offering, by=staff)
     make_invitation(offering=offering, by=staff)
     proposed = make_invitation(offering=offering, by=staff)
-    services.invitation_propose_alternative(invitation=proposed, note="Any Thursday in March suits me.")
+    services.invitation_propose_alternative(invitation=proposed, note="Any Thursday in March suits me.",
+                                            by=services.VIA_LINK)
     accepted = make_invitation(offering=offering, by=staff)
-    services.invitation_accept(invitation=accepted, slot=accepted.slots.get())
+    services.invitation_accept(invitation=accepted, slot=accepted.slots.get(), by=services.VIA_LINK)
 
     card = lecturers_card(staff)
 

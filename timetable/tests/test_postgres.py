@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from core.access import SYSTEM
 from curriculum.tests.factories import ModuleOfferingFactory
 from timetable import services
 from timetable.clashes import ClashError
@@ -64,7 +65,7 @@ def test_concurrent_saves_of_one_slot_exactly_one_wins(transactional_db, monkeyp
     def save(offering):
         try:
             services.session_create(offering=offering, kind="lecture", starts_at=at(day, 10), ends_at=at(day, 12),
-                                    room=room, by=None)
+                                    room=room, by=SYSTEM)
             return "saved"
         except ClashError as error:
             return error.messages

@@ -17,12 +17,13 @@ def _session_pk(users):
 def _series(users):
     import datetime
 
+    from core.access import SYSTEM
     from curriculum.tests.factories import ModuleOfferingFactory
     from timetable import services
 
     series = services.series_create(
         offering=ModuleOfferingFactory(), kind="lecture", weekday=1, start_time=datetime.time(10),
-        end_time=datetime.time(12), first_week=1, last_week=2, room=RoomFactory(), by=None,
+        end_time=datetime.time(12), first_week=1, last_week=2, room=RoomFactory(), by=SYSTEM,
     )
     return {"pk": series.pk}
 
