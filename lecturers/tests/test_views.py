@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.roles import Role
 from lecturers import services
@@ -74,14 +75,22 @@ def test_photos_are_served_only_with_consent_or_to_staff(client):
     assert response["Cache-Control"] == "private, no-store"
 
 
+def missing_from_page(response, texts):
+    """The texts the page does not show (as HTML escapes them)."""
+    html = response.content.decode()
+    return [text for text in texts if escape(text) not in html]
+
+
 @pytest.mark.parametrize("size", [1, 4])
 def test_directory_queries_do_not_grow(client, django_assert_num_queries, size):
     discipline = DisciplineFactory(name="Health")
-    for _ in range(size):
-        GuestLecturerFactory(disciplines=[discipline, DisciplineFactory(name="Policy")])
+    lecturers = [GuestLecturerFactory(disciplines=[discipline, DisciplineFactory(name="Policy")])
+                 for _ in range(size)]
     # session? no; lecturers, count for paginator, disciplines prefetch, filter disciplines
     with django_assert_num_queries(4):
-        assert client.get(reverse("lecturers:lecturer-list")).status_code == 200
+        response = client.get(reverse("lecturers:lecturer-list"))
+    assert response.status_code == 200
+    assert missing_from_page(response, [g.full_name for g in lecturers] + ["Health", "Policy"]) == []
 
 
 @pytest.mark.parametrize("size", [1, 3])
@@ -93,6 +102,8 @@ def test_profile_queries_do_not_grow(client, django_assert_num_queries, size):
     with django_assert_num_queries(3):
         response = client.get(lecturer.get_absolute_url())
     assert len(response.context["lecturer"].upcoming) == size
+    titles = [i.offering.module.title for i in lecturer.invitations.all()]
+    assert missing_from_page(response, [lecturer.full_name, "Data", *titles]) == []
 
 
 # The link page ---------------------------------------------------------------------
@@ -298,24 +309,27 @@ def test_staff_index_queries_do_not_grow(client, django_assert_num_queries, size
     staff = staff_user()
     client.force_login(staff)
     health = DisciplineFactory(name="Health")
+    accepted = []
     for n in range(size):
         invitation = make_invitation(lecturer=GuestLecturerFactory(disciplines=[health]),
                                      slots=[slot(future_day(20 + 7 * n))])
         services.invitation_accept(invitation=invitation, slot=invitation.slots.get(), by=VIA_LINK)
+        accepted.append(invitation)
         make_invitation()
     with django_assert_num_queries(12):
         response = client.get(reverse("lecturers:staff-index"))
     assert response.context["lecture_total"] == size
     assert len(response.context["upcoming"]) == size
+    assert missing_from_page(response, [i.lecturer.full_name for i in accepted]) == []
 
 
 @pytest.mark.parametrize("size", [1, 3])
 def test_staff_directory_queries_do_not_grow(client, django_assert_num_queries, size):
     client.force_login(staff_user())
-    for _ in range(size):
-        GuestLecturerFactory(disciplines=[DisciplineFactory(name="Games")])
+    lecturers = [GuestLecturerFactory(disciplines=[DisciplineFactory(name="Games")]) for _ in range(size)]
     with django_assert_num_queries(8):
-        client.get(reverse("lecturers:person-list"))
+        response = client.get(reverse("lecturers:person-list"))
+    assert missing_from_page(response, [g.full_name for g in lecturers] + [g.get_staff_url() for g in lecturers]) == []
 
 
 @pytest.mark.parametrize("size", [1, 3])
@@ -328,9 +342,15 @@ def test_staff_person_and_invitation_pages_do_not_grow(client, django_assert_num
         invitation = make_invitation(lecturer=lecturer, slots=[slot(future_day(20 + 7 * n + d)) for d in range(2)])
     services.invitation_propose_alternative(invitation=invitation, note="Later", by=VIA_LINK)
     with django_assert_num_queries(6):
-        client.get(reverse("lecturers:person-detail", args=[lecturer.pk]))
+        response = client.get(reverse("lecturers:person-detail", args=[lecturer.pk]))
+    invitations = list(lecturer.invitations.all())
+    assert len(invitations) == size
+    assert missing_from_page(response, [lecturer.full_name] + [
+        reverse("lecturers:invitation-detail", args=[i.pk]) for i in invitations]) == []
     with django_assert_num_queries(8):
-        client.get(reverse("lecturers:invitation-detail", args=[invitation.pk]))
+        response = client.get(reverse("lecturers:invitation-detail", args=[invitation.pk]))
+    assert missing_from_page(response, [lecturer.full_name, "Later"] + [
+        str(s) for s in invitation.slots.all()]) == []
 
 
 # Panels -----------------------------------------------------------------------------
