@@ -5,6 +5,7 @@ pages authorise with the signed token alone (lecturers.tokens): a bad token
 gets a friendly page that names no invitation.
 """
 
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -103,6 +104,20 @@ def _open_link(request, token):
     return None, response
 
 
+def _by_link(view):
+    """A page opened with the lecturer's signed link: `view(request, token, invitation)`
+    runs only for a link that opens an invitation; any other gets the page saying why not."""
+
+    @wraps(view)
+    def opened(request, token):
+        invitation, problem = _open_link(request, token)
+        if problem is not None:
+            return problem
+        return view(request, token, invitation)
+
+    return opened
+
+
 def _link_page(request, token, invitation, **extra):
     invitation = selectors.invitation_for_link(invitation.pk)
     context = {
@@ -129,10 +144,8 @@ def _link_page(request, token, invitation, **extra):
 
 
 @never_cache
-def respond(request, token):
-    invitation, problem = _open_link(request, token)
-    if problem:
-        return problem
+@_by_link
+def respond(request, token, invitation):
     if request.method != "POST":
         return _link_page(request, token, invitation)
     action = request.POST.get("action")
@@ -182,10 +195,8 @@ def respond(request, token):
 
 
 @never_cache
-def respond_details(request, token):
-    invitation, problem = _open_link(request, token)
-    if problem:
-        return problem
+@_by_link
+def respond_details(request, token, invitation):
     if invitation.state not in (State.ACCEPTED, State.CONFIRMED):
         return redirect(reverse("lecturers:respond", args=[token]))
     invitation = selectors.invitation_for_link(invitation.pk)
@@ -223,10 +234,8 @@ def respond_details(request, token):
     return response
 
 
-def respond_calendar(request, token):
-    invitation, problem = _open_link(request, token)
-    if problem:
-        return problem
+@_by_link
+def respond_calendar(request, token, invitation):
     invitation = selectors.invitation_for_link(invitation.pk)
     if invitation.session is None:
         raise Http404
@@ -238,10 +247,8 @@ def respond_calendar(request, token):
     return response
 
 
-def respond_photo(request, token):
-    invitation, problem = _open_link(request, token)
-    if problem:
-        return problem
+@_by_link
+def respond_photo(request, token, invitation):
     if not invitation.lecturer.photo:
         raise Http404
     return _photo_response(invitation.lecturer, public=False)
