@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import ratelimits, services
@@ -109,8 +110,8 @@ class LoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self):
         # Without a ?next=, people land on their own work, not on their profile.
-        from mpt.context_processors import landing_url
-
+        # The site's wiring knows what that is (settings.LOGIN_LANDING names it).
+        landing_url = import_string(settings.LOGIN_LANDING)
         return landing_url(self.request.user) or super().get_default_redirect_url()
 
     def get_context_data(self, **kwargs):

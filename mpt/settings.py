@@ -54,8 +54,6 @@ INSTALLED_APPS = [
     "csp",
     "django_filters",
     "simple_history",
-    "crispy_forms",
-    "crispy_bootstrap5",
     # Ours, in dependency order: an app knows only those above it.
     "core",
     "accounts",
@@ -101,11 +99,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mpt.context_processors.site",
             ],
-            # {% panels %}, |markdown and {% crispy %} work in every template (core/panels.py,
-            # core/markdown.py, django-crispy-forms).
-            "builtins": [
-                "core.templatetags.panels", "core.templatetags.markdown", "crispy_forms.templatetags.crispy_forms_tags",
-            ],
+            # {% panels %} and |markdown work in every template (mpt/panels.py, mpt/markdown.py).
+            "builtins": ["core.templatetags.panels", "core.templatetags.markdown"],
         },
     },
 ]
@@ -182,6 +177,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
+# Where someone lands after logging in without a ?next=: the first page of their own work.
+LOGIN_LANDING = "mpt.context_processors.landing_url"
 LOGOUT_REDIRECT_URL = "home"
 # How long an email verification link stays valid.
 ACCOUNT_VERIFICATION_MAX_AGE = env.int("MPT_VERIFICATION_MAX_AGE", default=3 * 24 * 3600)
@@ -285,11 +282,7 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <nor
 SERVER_EMAIL = env("DJANGO_SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=20)
 
-# Forms render through django-crispy-forms with the Bootstrap 5 pack; templates/bootstrap5/
-# overrides its form, field and error templates with the accessible pattern (core/forms.py).
-# The renderer gives every field the bound field that ties hints and errors to the input.
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Forms render through our own accessible field templates (mpt/forms.py).
 FORM_RENDERER = "core.forms.FormRenderer"
 
 MESSAGE_TAGS = {40: "danger"}

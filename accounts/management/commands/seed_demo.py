@@ -16,6 +16,7 @@ import logging
 import os
 from contextlib import ExitStack
 
+from celery import current_app as celery_app
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -24,7 +25,6 @@ from django.urls import reverse
 
 from accounts.demo import DEMO_USERS
 from accounts.models import User
-from mpt.celery import app as celery_app
 
 # Logins that later apps' demo data creates, worth trying (shown when they exist).
 MORE_DEMO_LOGINS = [("Student, ranking", "parttime@example.org")]
