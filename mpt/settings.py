@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "csp",
     "django_filters",
     "simple_history",
+    "crispy_forms",
+    "crispy_bootstrap5",
     # Ours, in dependency order: an app knows only those above it.
     "core",
     "accounts",
@@ -99,8 +101,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mpt.context_processors.site",
             ],
-            # {% panels %} and |markdown work in every template (mpt/panels.py, mpt/markdown.py).
-            "builtins": ["core.templatetags.panels", "core.templatetags.markdown"],
+            # {% panels %}, |markdown and {% crispy %} work in every template (core/panels.py,
+            # core/markdown.py, django-crispy-forms).
+            "builtins": [
+                "core.templatetags.panels", "core.templatetags.markdown", "crispy_forms.templatetags.crispy_forms_tags",
+            ],
         },
     },
 ]
@@ -282,7 +287,11 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <nor
 SERVER_EMAIL = env("DJANGO_SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=20)
 
-# Forms render through our own accessible field templates (mpt/forms.py).
+# Forms render through django-crispy-forms with the Bootstrap 5 pack; templates/bootstrap5/
+# overrides its form, field and error templates with the accessible pattern (core/forms.py).
+# The renderer gives every field the bound field that ties hints and errors to the input.
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
 FORM_RENDERER = "core.forms.FormRenderer"
 
 MESSAGE_TAGS = {40: "danger"}
