@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.access import acting_user, check
 from curriculum.models import Enrolment
 from notifications.services import queue_email
 
@@ -22,7 +23,7 @@ from ..models import (
     ThesisRound,
 )
 from ..permissions import can_manage_theses
-from ._common import InvalidState, Status, _link, _require
+from ._common import InvalidState, Status, _link
 
 # --- Allocation -------------------------------------------------------------------
 
@@ -30,13 +31,13 @@ from ._common import InvalidState, Status, _link, _require
 def allocation_run_start(*, round_: ThesisRound, objective: str, by) -> AllocationRun:
     """Queue an allocation run. Side effects: an AllocationRun (queued); the
     Celery task `theses.run_allocation` dispatched on commit."""
-    _require(can_manage_theses(by))
+    check(by, can_manage_theses)
     from ..tasks import run_allocation
 
     if objective not in AllocationRun.Objective.values:
         raise ValidationError("Choose an objective.")
     with transaction.atomic():
-        run = AllocationRun.objects.create(round=round_, objective=objective, created_by=by,
+        run = AllocationRun.objects.create(round=round_, objective=objective, created_by=acting_user(by),
                                            message="Waiting for a worker")
         run_allocation.delay_on_commit(run.pk)
     return run
@@ -196,7 +197,7 @@ def assignment_set(*, run: AllocationRun, student, proposal, by) -> AllocationRu
     run is published. Side effects: the Assignment (marked manual), the run's
     rank profile and unplaced list.
     """
-    _require(can_manage_theses(by))
+    check(by, can_manage_theses)
     with transaction.atomic():
         run = AllocationRun.objects.select_for_update().select_related("round").get(pk=run.pk)
         if run.published_at or run.state != AllocationRun.State.DONE:
@@ -243,7 +244,7 @@ def allocation_publish(*, run: AllocationRun, by) -> AllocationRun:
     each supervisor (their students) and each partner (their team size).
     Refused when another run of the round is published.
     """
-    _require(can_manage_theses(by))
+    check(by, can_manage_theses)
     with transaction.atomic():
         run = AllocationRun.objects.select_for_update().select_related("round__cohort").get(pk=run.pk)
         if run.state != AllocationRun.State.DONE:
@@ -251,7 +252,7 @@ def allocation_publish(*, run: AllocationRun, by) -> AllocationRun:
         if AllocationRun.objects.filter(round=run.round).exclude(published_at=None).exists():
             raise InvalidState("This cohort already has a published allocation.")
         run.published_at = timezone.now()
-        run.published_by = by
+        run.published_by = acting_user(by)
         run.save(update_fields=["published_at", "published_by"])
         assignments = list(run.assignments.select_related("student", "proposal__supervisor", "proposal__partner"))
         Proposal.objects.filter(pk__in={a.proposal_id for a in assignments}, status=Status.OPEN).update(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from core.access import acting_user, check
 from core.pdf import refuse_active_content, without_metadata
 from notifications.services import queue_email
 
@@ -58,7 +59,7 @@ def check_pdf(upload):
 def milestone_set(*, round_: ThesisRound, kind: str, due_at, description="", by) -> Milestone:
     """Staff set a milestone's due moment. Side effects: the Milestone row
     (reminders follow from it: 7 days and 1 day before)."""
-    _require(can_manage_theses(by))
+    check(by, can_manage_theses)
     with transaction.atomic():
         milestone, _ = Milestone.objects.update_or_create(
             round=round_, kind=kind, defaults={"due_at": due_at, "description": description})
@@ -100,10 +101,10 @@ def submission_submit(*, milestone: Milestone, student, repository_url="", demo_
 def submission_feedback(*, submission: Submission, feedback: str, by) -> Submission:
     """A supervisor (staff) writes feedback the student sees. Side effects: the
     feedback fields; a mail to the student."""
-    _require(can_give_feedback(by, submission))
+    check(by, can_give_feedback, submission)
     with transaction.atomic():
         submission.feedback = feedback
-        submission.feedback_by = by
+        submission.feedback_by = acting_user(by)
         submission.feedback_at = timezone.now()
         submission.save(update_fields=["feedback", "feedback_by", "feedback_at"])
         queue_email(

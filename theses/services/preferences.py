@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.access import check
 from curriculum.models import Enrolment
 
 from ..models import (
@@ -112,7 +113,7 @@ def supervisor_capacities_set(*, round_: ThesisRound, capacities: dict, by) -> i
 
     from ..models import SupervisorCapacity
 
-    _require(can_manage_theses(by))
+    check(by, can_manage_theses)
     users = get_user_model().objects.in_bulk(list(capacities))
     for sid, value in capacities.items():
         if sid not in users or not is_staff_member(users[sid]):

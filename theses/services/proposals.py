@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.access import acting_user, check
 from curriculum.models import Enrolment
 from notifications.services import queue_email
 
@@ -51,19 +52,20 @@ def partner_proposal_submit(*, partner: dict, proposal: dict) -> Proposal:
 
 def proposal_create(*, data: dict, by) -> Proposal:
     """Staff propose a project. Side effects: a Proposal, already approved."""
-    _require(can_manage_theses(by))
+    check(by, can_manage_theses)
     with transaction.atomic():
         return Proposal.objects.create(
             slug=_unique_slug(Proposal, data["title"]), source=Proposal.Source.STAFF,
-            status=Status.APPROVED, approved_at=timezone.now(), approved_by=by,
-            partner=data.get("partner"), cohort=data.get("cohort"), supervisor=data.get("supervisor") or by,
+            status=Status.APPROVED, approved_at=timezone.now(), approved_by=acting_user(by),
+            partner=data.get("partner"), cohort=data.get("cohort"),
+            supervisor=data.get("supervisor") or acting_user(by),
             **{k: data[k] for k in PROPOSAL_FIELDS if k in data},
         )
 
 
 def proposal_update(*, proposal: Proposal, data: dict, by) -> Proposal:
     """Staff edit a proposal's text, partner, cohort, supervisor or team sizes."""
-    _require(can_manage_theses(by))
+    check(by, can_manage_theses)
     with transaction.atomic():
         for key in [*PROPOSAL_FIELDS, "partner", "cohort", "supervisor"]:
             if key in data:
@@ -105,14 +107,14 @@ def proposal_approve(*, proposal: Proposal, by, open_now: bool = False) -> Propo
     once, so its author can rank it. Side effects: status, approved_at/by, the
     partner becomes approved and public.
     """
-    _require(can_approve_proposal(by, proposal))
+    check(by, can_approve_proposal, proposal)
     with transaction.atomic():
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if proposal.status != Status.SUBMITTED:
             raise InvalidState("Only a submitted proposal can be approved.")
         proposal.status = Status.APPROVED
         proposal.approved_at = timezone.now()
-        proposal.approved_by = by
+        proposal.approved_by = acting_user(by)
         proposal.save()
         if proposal.partner_id:
             Partner.objects.filter(pk=proposal.partner_id).update(approved=True)
@@ -139,7 +141,7 @@ def _open(proposal):
 
 def proposal_open(*, proposal: Proposal, by) -> Proposal:
     """Open an approved proposal for students' preferences (public on /theses/)."""
-    _require(can_manage_theses(by))
+    check(by, can_manage_theses)
     with transaction.atomic():
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if proposal.status != Status.APPROVED:
@@ -174,7 +176,7 @@ def proposal_transition(*, proposal: Proposal, action: str, by) -> Proposal:
 
 def showcase_save(*, proposal: Proposal, summary, repository_url="", demo_url="", published=False, by):
     """Staff write a completed project's showcase entry. Side effects: the entry; published ones show on /theses/."""
-    _require(can_manage_theses(by))
+    check(by, can_manage_theses)
     with transaction.atomic():
         entry, _ = ShowcaseEntry.objects.get_or_create(proposal=proposal, defaults={"summary": summary})
         entry.summary, entry.repository_url, entry.demo_url = summary, repository_url, demo_url
