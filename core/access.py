@@ -18,8 +18,8 @@ a data migration). `by=None` is refused with TypeError: there is no silent
 lets SYSTEM through without asking the predicate; a predicate asked directly
 about SYSTEM says no (it is not a signed-in user), so code that forgets
 `check` fails closed. Rows and history entries that record who acted record
-`acting_user(by)`: the user, or None for SYSTEM, as they did before SYSTEM
-existed.
+`acting_user(by)`: the user, or None for SYSTEM (no person acted), which is
+what their nullable user columns already mean.
 """
 
 from collections.abc import Callable
