@@ -10,7 +10,7 @@ import factory
 import pytest
 from django.apps import apps
 
-APPS = ["accounts", "notifications", "curriculum", "timetable", "lecturers", "theses"]
+APPS = ["accounts", "notifications", "curriculum", "timetable", "lecturers", "admissions", "theses"]
 
 
 def needs_factory(model):
