@@ -12,16 +12,19 @@ register = template.Library()
 
 
 @register.simple_tag
-def nav_link(label, url_name, *args, query="", key=None, current=None):
+def nav_link(label, url_name, *args, query="", key=None, current=None, count=None):
     """One link of a section navigation (components/section_nav.html).
 
     `{% nav_link "Term overview" "timetable:staff-term" current=request.resolver_match.view_name as term %}`:
     the link is the current page's when `current` equals `key`, which is the URL
-    name unless given. `query` is added to the URL as it is (already encoded).
+    name unless given. `query` is added to the URL as it is (already encoded);
+    `count`, if given, follows the label in brackets ("To review (3)").
     """
     url = reverse(url_name, args=args)
     if query:
         url = f"{url}?{query}"
+    if count is not None:
+        label = f"{label} ({count})"
     key = url_name if key is None else key
     return {"label": label, "url": url, "current": current is not None and str(current) == str(key)}
 
