@@ -293,6 +293,7 @@ def test_a_non_staff_post_to_invite_changes_nothing(client, make_user):
     response = client.post(reverse("lecturers:invitation-create"), {"new_name": "X", "new_email": "x@example.net"})
     assert response.status_code == 403
     assert Invitation.objects.count() == 0 and GuestLecturer.objects.count() == 0
+    assert not OutboundEmail.objects.exists()
 
 
 def test_staff_cancel_through_the_page(client):

@@ -206,6 +206,8 @@ def test_non_staff_cannot_release_and_nothing_changes(applicant):
     assert applicant.post(reverse("notifications:outbox-release", args=[email.pk])).status_code == 403
     email.refresh_from_db()
     assert email.state == State.STAGED
+    assert (email.released_by, email.queued_at, email.dispatched_at, email.sent_at) == (None, None, None, None)
+    assert mail.outbox == []
 
 
 @pytest.mark.django_db(transaction=True)

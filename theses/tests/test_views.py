@@ -272,9 +272,11 @@ def test_a_student_cannot_give_feedback_and_nothing_changes(client, published):
     submission = Submission.objects.create(milestone=milestone, student=student, proposal=projects[0],
                                            submitted_at=timezone.now(), repository_url="https://example.org/r")
     client.force_login(student)
+    mails = OutboundEmail.objects.count()
     assert client.post(submission.get_absolute_url(), {"feedback": "Self-praise"}).status_code == 403
     submission.refresh_from_db()
-    assert submission.feedback == ""
+    assert (submission.feedback, submission.feedback_by, submission.feedback_at) == ("", None, None)
+    assert OutboundEmail.objects.count() == mails
 
 
 def test_late_work_is_shown_as_late(client, published):

@@ -396,7 +396,9 @@ def test_cancelling_from_the_page_emails_people_and_a_student_cannot(client, sta
     client.force_login(student)
     assert client.post(url, {"reason": "No"}).status_code == 403
     session.refresh_from_db()
-    assert session.status == "scheduled"
+    assert (session.status, session.cancel_reason, session.sequence) == ("scheduled", "", 0)
+    assert session.bookings.filter(is_active=False).count() == 0
+    assert not OutboundEmail.objects.exists()
 
     client.force_login(staff_user)
     response = client.post(url, {"reason": "The lecturer is ill."})
