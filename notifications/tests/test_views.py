@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
@@ -48,6 +49,7 @@ def test_outbox_list_costs_the_same_queries_whatever_the_size(staff, count, djan
         response = staff.get(OUTBOX)
     assert len(response.context["rows"]) == 3 * count
     page = response.content.decode()
+    assert [e.subject for e in OutboundEmail.objects.all() if e.subject not in page] == []
     for n in range(count):
         assert f"Last error: 550 5.1.1 &lt;gone{n}@example.org&gt;: no such user</div>" in page
         assert f"Will try again. Last error: 451 4.3.0 Try again later ({n})</div>" in page
@@ -142,12 +144,16 @@ def test_detail_costs_the_same_queries_whatever_it_concerns(staff, objects, djan
     from notifications.models import OutboundEmailObject
 
     email = OutboundEmailFactory(failed=True)
-    for user in UserFactory.create_batch(objects):
+    users = UserFactory.create_batch(objects)
+    for user in users:
         OutboundEmailObject.objects.create(email=email, content_type_id=_user_ct(), object_id=user.pk, label=user.email)
     # session, user, groups (access, nav); the mail with its people; its objects; their types; stale check
     with django_assert_num_queries(7):
         response = staff.get(email.get_absolute_url())
     assert response.status_code == 200
+    page = response.content.decode()
+    assert [user.email for user in users if user.email not in page] == []
+    assert email.subject in page and "550 5.1.1 No such user here" in page
 
 
 def _user_ct():
@@ -316,6 +322,9 @@ def test_template_list_costs_the_same_queries(staff, edited, django_assert_num_q
     with django_assert_num_queries(4):
         response = staff.get(reverse("notifications:template-list"))
     assert sum(1 for row in response.context["rows"] if row["saved"]) == edited
+    page = response.content.decode()
+    labels = [str(row["purpose"].label) for row in response.context["rows"]]
+    assert [label for label in labels if escape(label) not in page] == []
 
 
 @pytest.mark.django_db
@@ -381,6 +390,7 @@ def test_my_emails_lists_only_mine_and_never_staged(applicant, count, django_ass
         response = applicant.get(reverse("my_emails:email-list"))
     assert [e.pk for e in response.context["page"]] == [e.pk for e in reversed(mine)]
     assert "Decision not released" not in response.content.decode()
+    assert [e.subject for e in mine if e.subject not in response.content.decode()] == []
 
 
 @pytest.mark.django_db
