@@ -44,7 +44,20 @@ def offering_choices():
     )
 
 
-class WhereMixin:
+class WhereMixin(Form):
+    """Where sessions take place (a room, or a link for an online one), who teaches them, and
+    when they end: the fields and checks the session, series and series-change forms share."""
+
+    room = forms.ModelChoiceField(queryset=Room.objects.filter(is_active=True), required=False)
+    online_url = forms.URLField(required=False, assume_scheme="https", label="Online link",
+                                 help_text="Instead of a room.")
+    teachers = TeacherChoiceField(queryset=get_user_model().objects.none(), required=False, label="Taught by",
+                                  widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teachers"].queryset = staff_users()
+
     def clean(self):
         data = super().clean()
         if not data.get("room") and not data.get("online_url"):
@@ -93,35 +106,33 @@ class SaveAnywayMixin(Form):
             self.cleaned_data.get("warnings_seen") == warnings_digest(warnings)
 
 
-class SessionForm(WhereMixin, SaveAnywayMixin, Form):
+class BookingMixin(WhereMixin):
+    """What a new session or series books: the offering, the kind, the cohorts, and whether
+    the public timetable shows it."""
+
     offering = OfferingChoiceField(queryset=ModuleOffering.objects.none(), label="Module offering")
     kind = forms.ChoiceField(choices=SessionKind.choices, label="Kind of session")
-    title = forms.CharField(max_length=200, required=False, label="Topic", help_text="For example “Week 3: Open data”.")
-    date = DateField()
-    start_time = TimeField(label="Start time")
-    end_time = TimeField(label="End time")
-    room = forms.ModelChoiceField(queryset=Room.objects.filter(is_active=True), required=False)
-    online_url = forms.URLField(required=False, assume_scheme="https", label="Online link",
-                                 help_text="Instead of a room.")
-    teachers = TeacherChoiceField(queryset=get_user_model().objects.none(), required=False, label="Taught by",
-                                  widget=forms.CheckboxSelectMultiple)
     cohorts = forms.ModelMultipleChoiceField(queryset=Cohort.objects.none(), required=False,
                                              widget=forms.CheckboxSelectMultiple,
                                              help_text="Core modules book the whole cohort; optional ones do not.")
-    expected_attendance = forms.IntegerField(
-        min_value=1, required=False,
-        help_text="Leave blank to count the students enrolled in its cohorts.",
-    )
+    expected_attendance = forms.IntegerField(min_value=1, required=False,
+                                             help_text="Leave blank to count the students enrolled in its cohorts.")
     is_published = forms.BooleanField(required=False, initial=True, label="Show on the public timetable")
-
-    field_order = ["offering", "kind", "title", "date", "start_time", "end_time", "room", "online_url", "teachers",
-                   "cohorts", "expected_attendance", "is_published", "save_anyway", "warnings_seen"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["offering"].queryset = offering_choices()
-        self.fields["teachers"].queryset = staff_users()
         self.fields["cohorts"].queryset = Cohort.objects.select_related("academic_year")
+
+
+class SessionForm(BookingMixin, SaveAnywayMixin, Form):
+    title = forms.CharField(max_length=200, required=False, label="Topic", help_text="For example “Week 3: Open data”.")
+    date = DateField()
+    start_time = TimeField(label="Start time")
+    end_time = TimeField(label="End time")
+
+    field_order = ["offering", "kind", "title", "date", "start_time", "end_time", "room", "online_url", "teachers",
+                   "cohorts", "expected_attendance", "is_published", "save_anyway", "warnings_seen"]
 
     @staticmethod
     def initial_from(session, zone):
@@ -135,9 +146,7 @@ class SessionForm(WhereMixin, SaveAnywayMixin, Form):
         }
 
 
-class SeriesForm(WhereMixin, SaveAnywayMixin, Form):
-    offering = OfferingChoiceField(queryset=ModuleOffering.objects.none(), label="Module offering")
-    kind = forms.ChoiceField(choices=SessionKind.choices, label="Kind of session")
+class SeriesForm(BookingMixin, SaveAnywayMixin, Form):
     title = forms.CharField(max_length=200, required=False, label="Topic")
     weekday = forms.TypedChoiceField(choices=WEEKDAYS[:5], coerce=int, label="Day of the week")
     start_time = TimeField(label="Start time")
@@ -147,23 +156,10 @@ class SeriesForm(WhereMixin, SaveAnywayMixin, Form):
     last_week = forms.IntegerField(min_value=1, max_value=52, initial=10, label="To teaching week",
                                    error_messages=week_messages("last"),
                                    help_text="Reading week and closure dates are left out.")
-    room = forms.ModelChoiceField(queryset=Room.objects.filter(is_active=True), required=False)
-    online_url = forms.URLField(required=False, assume_scheme="https", label="Online link",
-                                 help_text="Instead of a room.")
-    teachers = TeacherChoiceField(queryset=get_user_model().objects.none(), required=False, label="Taught by",
-                                  widget=forms.CheckboxSelectMultiple)
-    cohorts = forms.ModelMultipleChoiceField(queryset=Cohort.objects.none(), required=False,
-                                             widget=forms.CheckboxSelectMultiple,
-                                             help_text="Core modules book the whole cohort; optional ones do not.")
-    expected_attendance = forms.IntegerField(min_value=1, required=False,
-                                             help_text="Leave blank to count the students enrolled in its cohorts.")
-    is_published = forms.BooleanField(required=False, initial=True, label="Show on the public timetable")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["offering"].queryset = offering_choices()
-        self.fields["teachers"].queryset = staff_users()
-        self.fields["cohorts"].queryset = Cohort.objects.select_related("academic_year")
+    field_order = ["save_anyway", "warnings_seen", "offering", "kind", "title", "weekday", "start_time", "end_time",
+                   "first_week", "last_week", "room", "online_url", "teachers", "cohorts", "expected_attendance",
+                   "is_published"]
 
     def clean(self):
         data = super().clean()
@@ -180,16 +176,10 @@ class SeriesEditForm(WhereMixin, SaveAnywayMixin, Form):
     weekday = forms.TypedChoiceField(choices=WEEKDAYS[:5], coerce=int, label="Day of the week")
     start_time = TimeField(label="Start time")
     end_time = TimeField(label="End time")
-    room = forms.ModelChoiceField(queryset=Room.objects.filter(is_active=True), required=False)
-    online_url = forms.URLField(required=False, assume_scheme="https", label="Online link",
-                                 help_text="Instead of a room.")
-    teachers = TeacherChoiceField(queryset=get_user_model().objects.none(), required=False, label="Taught by",
-                                  widget=forms.CheckboxSelectMultiple)
     title = forms.CharField(max_length=200, required=False, label="Topic")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["teachers"].queryset = staff_users()
+    field_order = ["save_anyway", "warnings_seen", "from_week", "weekday", "start_time", "end_time", "room",
+                   "online_url", "teachers", "title"]
 
 
 class SeriesMoveForm(Form):
