@@ -6,14 +6,10 @@ class AdmissionsConfig(AppConfig):
     verbose_name = "Admissions"
 
     def ready(self):
-        from django.db.models.signals import post_save
-
         from core import panels, staff_cards
 
         from . import mail, reminders
-        from .models import Offer
         from .panels import home_context, programme_context
-        from .services import on_offer_saved
         from .staff_cards import admissions_card, reviews_card
 
         staff_cards.register(reviews_card, order=40)
@@ -21,7 +17,6 @@ class AdmissionsConfig(AppConfig):
 
         mail.register()
         reminders.register()
-        post_save.connect(on_offer_saved, sender=Offer, dispatch_uid="admissions.review.enrol_on_accept")
         panels.register("home", template="admissions/panels/home.html", context=home_context, order=10)
         panels.register(
             "programme_detail", template="admissions/panels/programme.html", context=programme_context, order=10

@@ -10,11 +10,11 @@ import datetime
 import io
 import zoneinfo
 
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from pypdf import PdfWriter
 
+from accounts.demo import demo_person
 from accounts.models import User
 from accounts.roles import Role
 from curriculum.models import AcademicYear, Cohort, Programme, StudyMode
@@ -211,14 +211,7 @@ def _fill(application, index):
 
 
 def _applicant(email, name, password):
-    user, created = User.objects.get_or_create(
-        email=email, defaults={"full_name": name, "email_verified_at": timezone.now()}
-    )
-    if created:
-        user.set_password(password)
-        user.save()
-        user.groups.add(Group.objects.get(name=Role.APPLICANT))
-    return user
+    return demo_person(email=email, full_name=name, role=Role.APPLICANT, password=password)
 
 
 def _advance(application, state, references, admin, notice, now):

@@ -11,9 +11,9 @@ so that applicant is now a student. Running it twice changes nothing.
 import datetime
 from decimal import Decimal
 
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from accounts.demo import demo_person
 from accounts.models import User
 from accounts.roles import Role
 
@@ -71,13 +71,7 @@ COMMENTS = [
 
 
 def _reviewer(email, name, password):
-    user, created = User.objects.get_or_create(email=email, defaults={"full_name": name,
-                                                                      "email_verified_at": timezone.now()})
-    if created:
-        user.set_password(password)
-        user.save()
-    user.groups.add(Group.objects.get(name=Role.REVIEWER))
-    return user
+    return demo_person(email=email, full_name=name, role=Role.REVIEWER, password=password)
 
 
 def _rubric(intake, rows):

@@ -39,7 +39,7 @@ from .decisions import (
 from .documents import document_add, document_delete, document_open
 from .intakes import intake_save, privacy_notice_publish
 from .interviews import INTERVIEW_MESSAGE, interview_respond_by, slot_book, slot_create, slot_delete
-from .offers import condition_decide, enrol_if_ready, offer_respond, on_offer_saved
+from .offers import condition_decide, enrol_if_ready, offer_respond
 from .references import referee_from_token, referee_request, reference_submit
 from .reviews import conflict_declare, review_save, summaries_refresh, weighted_score
 from .setup import criterion_delete, criterion_save, review_setup_save, setup_for
@@ -52,7 +52,7 @@ __all__ = [
     "assignment_run", "condition_decide", "conflict_declare", "criterion_delete", "criterion_save",
     "decision_mail_content", "decision_mails_release", "decision_record", "decision_release", "decision_stage",
     "decisions_apply", "digests_send", "document_add", "document_delete", "document_open", "enrol_if_ready",
-    "intake_save", "interview_respond_by", "offer_respond", "on_offer_saved", "privacy_notice_publish",
+    "intake_save", "interview_respond_by", "offer_respond", "privacy_notice_publish",
     "referee_from_token", "referee_request", "reference_submit", "review_save", "review_setup_save", "setup_for",
     "slot_book", "slot_create", "slot_delete", "summaries_refresh", "waitlist_offer", "weighted_score",
 ]

@@ -1,7 +1,6 @@
 """An application's life as its applicant lives it: start, save each step,
 submit, withdraw; and the move to under review when staff pick it up."""
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -10,6 +9,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.roles import Role
+from accounts.services import user_add_role
 from notifications.services import queue_email
 
 from .. import mail, permissions
@@ -54,8 +54,7 @@ def application_start(*, intake: Intake, by, now=None):
             )
             application.save()
             if Role.APPLICANT not in by.role_names():
-                by.groups.add(Group.objects.get(name=Role.APPLICANT))
-                by.__dict__.pop("_role_names", None)
+                user_add_role(user=by, role=Role.APPLICANT, by=by, note=f"Started an application to {intake}.")
     except IntegrityError:
         # Two starts at once (a double click): the database kept one.
         return Application.objects.get(intake=intake, applicant=by), False

@@ -1,14 +1,11 @@
 """Offers: the applicant's answer, the conditions staff mark met or waived, and
-the enrolment that follows when nothing is outstanding."""
+the enrolment that follows, in the same transaction, when nothing is outstanding."""
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
-from accounts.roles import Role
-from curriculum.models import Cohort, Enrolment
+from curriculum.services import student_enrol
 
 from ..models import (
     Application,
@@ -20,8 +17,14 @@ from ._common import AdmissionsError, OfferClosed, _audited, _lock, _require_adm
 
 
 def offer_respond(*, offer, accept: bool, by, now=None):
-    """Accept or decline an offer before its deadline. Side effects: the offer's
-    state and responded_at (history records who)."""
+    """Accept or decline an offer before its deadline. Returns the offer.
+
+    The offer is locked while it is answered. Side effects, in one transaction:
+    the offer's state and responded_at (history records who); on accepting an
+    offer with no condition outstanding, the applicant is enrolled
+    (`enrol_if_ready`: a cohort place through curriculum, the student role, the
+    application enrolled). Answering the same way twice changes nothing.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         locked = Offer.objects.select_for_update().select_related("application", "decision").get(pk=offer.pk)
@@ -37,38 +40,51 @@ def offer_respond(*, offer, accept: bool, by, now=None):
         locked.state = Offer.State.ACCEPTED if accept else Offer.State.DECLINED
         locked.responded_at = now
         _audited(locked, by).save()
+        if accept:
+            enrol_if_ready(offer=locked, by=by)
     return locked
 
 
 def condition_decide(*, condition, status, by, now=None):
-    """Mark an offer condition met, waived or outstanding again. Side effects:
-    the condition (history with who); the applicant is enrolled when the offer
-    is accepted and every condition is met or waived."""
+    """Mark an offer condition met, waived or outstanding again. Returns the condition.
+
+    The offer, then the condition, is locked while it is decided. Side effects,
+    in one transaction: the condition (history with who); when the offer is
+    accepted and every condition is now met or waived, the applicant is
+    enrolled (`enrol_if_ready`: a cohort place through curriculum, the student
+    role, the application enrolled).
+    """
     _require_admin(by)
     if status not in OfferCondition.Status.values:
         raise AdmissionsError("Unknown condition status.")
     now = now or timezone.now()
     with transaction.atomic():
-        locked = OfferCondition.objects.select_for_update().select_related("offer").get(pk=condition.pk)
-        if locked.offer.state not in (Offer.State.PENDING, Offer.State.ACCEPTED):
+        offer = Offer.objects.select_for_update().select_related("application").get(pk=condition.offer_id)
+        locked = OfferCondition.objects.select_for_update().get(pk=condition.pk)
+        locked.offer = offer
+        if offer.state not in (Offer.State.PENDING, Offer.State.ACCEPTED):
             raise AdmissionsError("This offer is no longer open, so its conditions cannot change.")
-        if hasattr(locked.offer.application, "enrolment_link") and status == OfferCondition.Status.OUTSTANDING:
+        if hasattr(offer.application, "enrolment_link") and status == OfferCondition.Status.OUTSTANDING:
             raise AdmissionsError("The applicant is already enrolled.")
         locked.status = status
         locked.decided_at = None if status == OfferCondition.Status.OUTSTANDING else now
         locked.decided_by = None if status == OfferCondition.Status.OUTSTANDING else by
         _audited(locked, by).save()
-        enrol_if_ready(offer=locked.offer, by=by, now=now)
+        enrol_if_ready(offer=offer, by=by)
     return locked
 
 
-def enrol_if_ready(*, offer, by, now=None):
-    """When an offer is accepted and all its conditions are met or waived, the
-    applicant becomes a student: an Enrolment in the programme's cohort for the
-    intake's academic year (created if missing), the student role, the
-    application enrolled, and an ApplicationEnrolment linking the two. Returns
-    the Enrolment, or None when not ready. Copies nothing from the application."""
-    now = now or timezone.now()
+def enrol_if_ready(*, offer, by):
+    """Enrol the applicant if the offer is accepted, released, not superseded and
+    has no condition outstanding, and the application is decided. Returns the
+    Enrolment, or None when not ready. Copies nothing from the application.
+
+    Called by `offer_respond` and `condition_decide` inside their transaction,
+    with the offer locked. Side effects: `curriculum.services.student_enrol` (a
+    place in the intake's cohort, or the programme's cohort for the intake's
+    year and mode, made if missing; the student role); an ApplicationEnrolment
+    linking the application to it; the application enrolled (history with `by`).
+    """
     offer = Offer.objects.select_related("decision", "application__intake__programme",
                                          "application__intake__academic_year", "application__applicant").get(
         pk=offer.pk
@@ -84,37 +100,12 @@ def enrol_if_ready(*, offer, by, now=None):
         return None
     with transaction.atomic():
         intake = application.intake
-        cohort = intake.cohort
-        if cohort is None:
-            cohort, _ = Cohort.objects.get_or_create(
-                programme=intake.programme, academic_year=intake.academic_year, mode=intake.mode,
-                defaults={
-                    "name": f"{intake.programme.title} {intake.academic_year.name} {intake.get_mode_display().lower()}",
-                    "slug": _unique_cohort_slug(intake),
-                },
-            )
-        enrolment, _ = Enrolment.objects.get_or_create(cohort=cohort, student=application.applicant)
+        enrolment = student_enrol(
+            student=application.applicant, cohort=intake.cohort, programme=intake.programme,
+            academic_year=intake.academic_year, mode=intake.mode, by=by,
+        )
         ApplicationEnrolment.objects.get_or_create(application=application, defaults={"enrolment": enrolment})
-        application.applicant.groups.add(Group.objects.get(name=Role.STUDENT))
-        application.applicant.__dict__.pop("_role_names", None)
         locked = _lock(application)
         locked.state = Application.State.ENROLLED
         _audited(locked, by).save()
     return enrolment
-
-
-def _unique_cohort_slug(intake):
-    base = slugify(f"{intake.programme.slug}-{intake.academic_year.slug}-{intake.mode}")[:190]
-    slug, n = base, 1
-    while Cohort.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
-def on_offer_saved(sender, instance, created, **kwargs):
-    """An accepted offer with nothing outstanding enrols at once (offer_respond
-    saves the offer; this runs in its transaction)."""
-    if instance.state == Offer.State.ACCEPTED and not getattr(instance, "_skip_enrol", False):
-        user = getattr(instance, "_history_user", None) or instance.application.applicant
-        enrol_if_ready(offer=instance, by=user)
