@@ -14,7 +14,7 @@ changed id in a URL reveals nothing, not even that the object exists.
 
 from accounts.permissions import is_admissions_admin, is_reviewer
 
-from .models import Application, DocumentKind, ReviewAssignment, ReviewerConflict
+from .models import DocumentKind, ReviewAssignment, ReviewerConflict
 
 APPLICANT_DOCUMENT_KINDS = {
     DocumentKind.CV,
@@ -27,15 +27,6 @@ APPLICANT_DOCUMENT_KINDS = {
 
 def is_owner(user, application):
     return bool(getattr(user, "is_authenticated", False)) and application.applicant_id == user.pk
-
-
-def can_view_application(user, application):
-    """The applicant and admissions admins (reviewers: can_view_application_as_staff)."""
-    return is_owner(user, application) or is_admissions_admin(user)
-
-
-def can_edit_application(user, application):
-    return is_owner(user, application) and application.state == Application.State.DRAFT
 
 
 def can_view_sensitive(user, application):

@@ -47,10 +47,6 @@ class Decision(models.Model):
         return f"{self.get_outcome_display()} for {self.application_id}"
 
     @property
-    def is_released(self):
-        return self.released_at is not None
-
-    @property
     def note_for_applicant(self):
         """The team's note, or the default line of an interview invitation."""
         if self.message:

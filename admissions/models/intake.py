@@ -56,9 +56,6 @@ class IntakeQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
-    def open_at(self, moment):
-        return self.published().filter(opens_at__lte=moment, closes_at__gte=moment)
-
 
 class Intake(models.Model):
     """One round of admission into a programme for one academic year and mode."""
@@ -114,14 +111,6 @@ class Intake(models.Model):
     @property
     def timezone_label(self):
         return timezone_label(self.programme.timezone)
-
-    @property
-    def opens_local(self):
-        return timezone.localtime(self.opens_at, self.tz)
-
-    @property
-    def closes_local(self):
-        return timezone.localtime(self.closes_at, self.tz)
 
     @property
     def deadline_words(self):

@@ -33,10 +33,6 @@ class InterviewSlot(models.Model):
         return f"Interview slot {self.starts_at:%Y-%m-%d %H:%M}"
 
     @property
-    def is_free(self):
-        return self.application_id is None
-
-    @property
     def starts_words(self):
         """'Thursday 10 December 2026, 10:00am UK time', in the programme's time zone."""
 

@@ -31,7 +31,3 @@ class Referee(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.relationship})"
-
-    @property
-    def has_responded(self):
-        return self.received_at is not None
