@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from notifications.registry import Kind, register_purpose
 
+from .permissions import can_manage_reviews
+
 REFERENCE_SALT = "admissions.reference-link"
 REFERENCE_CHASE_AFTER = timedelta(days=7)
 OFFER_REMINDERS = (timedelta(days=7), timedelta(days=1))
@@ -267,6 +269,7 @@ def decision_purpose(key):
 
 
 def register_decision_purposes():
+    """Decision mails are staged for release; admissions admins steer them in the outbox as outbox staff do."""
     for key, (label, extra, asks, subject, body) in DECISION_MAILS.items():
         placeholders = {**DECISION_PLACEHOLDERS, **extra}
         register_purpose(
@@ -279,6 +282,7 @@ def register_decision_purposes():
             sample_context=_sample(*placeholders),
             subject=subject,
             body=body,
+            steered_by=can_manage_reviews,
         )
 
 

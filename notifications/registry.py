@@ -39,6 +39,9 @@ class Purpose:
     staff beside the editor; every caller of `queue_email` must supply them all.
     Kind DECISION mails are staged for a human look unless `staged` says
     otherwise. `asks_for_action` makes the subject start with "Action needed:".
+    `steered_by`, a predicate on a user, names who besides outbox staff may
+    release, edit, retry or discard this purpose's mail (admissions admins
+    their decision mails); see notifications.permissions.can_steer_email.
     """
 
     key: str
@@ -52,6 +55,7 @@ class Purpose:
     staged: bool | None = None
     html: bool = True
     group: str = "General"
+    steered_by: Callable[[Any], bool] | None = None
 
     @property
     def kind_label(self):

@@ -4,6 +4,15 @@
 other app and sends through Django's mail API into the same outbox
 (`notifications.backends`). Delivery itself lives in `notifications.delivery`,
 reminders in `notifications.reminder_engine`.
+
+Permission: `queue_email` checks none. It is called by apps' services, which
+have already decided that the mail goes (the decision is theirs, not the
+outbox's). The staff actions on mail and templates take `by`, keyword-only
+with no default, and check it here: releasing, editing, retrying and
+discarding a mail need `permissions.can_steer_email` (outbox staff, or whom
+the mail's purpose names: admissions admins for decision mails); saving and
+resetting a template need `permissions.can_manage_outbox`. Others get
+PermissionDenied and nothing changes; `core.access.SYSTEM` may do all of it.
 """
 
 import base64
@@ -20,7 +29,10 @@ from django.db.models import Case, Q, Subquery, Value, When
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 
+from core.access import acting_user, check
+
 from .models import EmailTemplate, OutboundEmail, OutboundEmailObject
+from .permissions import can_manage_outbox, can_steer_email
 from .registry import get_purpose
 from .rendering import Rendered, check_placeholders, render
 from .template_cache import saved_template
@@ -304,19 +316,25 @@ def email_release(*, email: OutboundEmail, by) -> OutboundEmail:
 
 
 def email_bulk_release(*, ids: Iterable[int], by) -> int:
-    """Release the staged mails among `ids`; returns how many. Others are left alone."""
+    """Release the staged mails among `ids`; returns how many. Others are left alone.
+
+    PermissionDenied (nothing released) if `by` may not steer every one of them.
+    """
     now = timezone.now()
     with transaction.atomic():
-        pks = list(
+        rows = list(
             OutboundEmail.objects.select_for_update()
             .filter(pk__in=list(ids), state=State.STAGED)
-            .values_list("pk", flat=True)
+            .values_list("pk", "purpose")
         )
+        for purpose in sorted({purpose for _pk, purpose in rows}):
+            check(by, can_steer_email, purpose, message="You may not release these emails.")
+        pks = [pk for pk, _purpose in rows]
         due_now = Q(send_after__isnull=True) | Q(send_after__lte=now)
         count = OutboundEmail.objects.filter(pk__in=pks, state=State.STAGED).update(
             state=State.QUEUED,
             queued_at=now,
-            released_by=by,
+            released_by=acting_user(by),
             updated_at=now,
             # Scheduled mail is left for the sweeper to dispatch when it comes due.
             dispatched_at=Case(When(due_now, then=Value(now)), default=None),
@@ -327,9 +345,10 @@ def email_bulk_release(*, ids: Iterable[int], by) -> int:
 
 def email_discard(*, email: OutboundEmail, by) -> OutboundEmail:
     """Discard a staged, queued or failed mail: it will never be sent. Kept for the record."""
+    check(by, can_steer_email, email.purpose, message="You may not discard this email.")
     now = timezone.now()
     changed = OutboundEmail.objects.filter(pk=email.pk, state__in=[State.STAGED, State.QUEUED, State.FAILED]).update(
-        state=State.DISCARDED, edited_by=by, updated_at=now
+        state=State.DISCARDED, edited_by=acting_user(by), updated_at=now
     )
     if not changed:
         raise InvalidTransition("this mail can no longer be discarded")
@@ -339,6 +358,7 @@ def email_discard(*, email: OutboundEmail, by) -> OutboundEmail:
 
 def email_retry(*, email: OutboundEmail, by) -> OutboundEmail:
     """Send a failed mail again. Side effects: queued with a fresh attempt count; dispatched on commit."""
+    check(by, can_steer_email, email.purpose, message="You may not send this email again.")
     now = timezone.now()
     with transaction.atomic():
         changed = OutboundEmail.objects.filter(pk=email.pk, state=State.FAILED).update(
@@ -348,7 +368,7 @@ def email_retry(*, email: OutboundEmail, by) -> OutboundEmail:
             queued_at=now,
             dispatched_at=now,
             failed_at=None,
-            released_by=by,
+            released_by=acting_user(by),
             updated_at=now,
         )
         if not changed:
@@ -364,6 +384,7 @@ def email_edit(*, email: OutboundEmail, by, to: list[str], subject: str, body_te
     An edited text goes as plain text only: the HTML version was built from the
     old text. Side effect: the recipient account is looked up again by address.
     """
+    check(by, can_steer_email, email.purpose, message="You may not edit this email.")
     with transaction.atomic():
         locked = OutboundEmail.objects.select_for_update().get(pk=email.pk)
         if locked.state not in (State.STAGED, State.FAILED):
@@ -375,7 +396,7 @@ def email_edit(*, email: OutboundEmail, by, to: list[str], subject: str, body_te
             fields += ["body_text", "body_html"]
         locked.to = list(to)
         locked.subject = " ".join(subject.split())
-        locked.edited_by = by
+        locked.edited_by = acting_user(by)
         locked.recipient = get_user_model()._default_manager.filter(email__iexact=to[0]).first()
         locked.save(update_fields=fields)
     return locked
@@ -386,6 +407,7 @@ def email_edit(*, email: OutboundEmail, by, to: list[str], subject: str, body_te
 
 def template_save(*, purpose: str, subject: str, body: str, send_html: bool, by) -> EmailTemplate:
     """Save staff's version of a purpose's template. Refuses unknown placeholders."""
+    check(by, can_manage_outbox, message="Only outbox staff edit email templates.")
     spec = get_purpose(purpose)
     if spec is None:
         raise UnknownPurpose(purpose)
@@ -394,13 +416,14 @@ def template_save(*, purpose: str, subject: str, body: str, send_html: bool, by)
         raise ValueError(f"unknown placeholders: {sorted(set(unknown))}")
     row, _ = EmailTemplate.objects.update_or_create(
         purpose=purpose,
-        defaults={"subject": subject, "body": body, "send_html": send_html, "updated_by": by},
+        defaults={"subject": subject, "body": body, "send_html": send_html, "updated_by": acting_user(by)},
     )
     return row
 
 
-def template_reset(*, purpose: str) -> None:
+def template_reset(*, purpose: str, by) -> None:
     """Go back to the registered default text."""
+    check(by, can_manage_outbox, message="Only outbox staff edit email templates.")
     EmailTemplate.objects.filter(purpose=purpose).delete()
 
 

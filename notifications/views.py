@@ -231,7 +231,7 @@ def template_edit(request, purpose):
     instance = saved or EmailTemplate(purpose=purpose, subject=spec.subject, body=spec.body, send_html=spec.html)
     action = request.POST.get("action", "preview")
     if request.method == "POST" and action == "reset":
-        services.template_reset(purpose=purpose)
+        services.template_reset(purpose=purpose, by=request.user)
         messages.success(request, "The template is back to its default text.")
         return redirect("notifications:template-edit", purpose=purpose)
     form = EmailTemplateForm(request.POST or None, instance=instance, purpose=spec)

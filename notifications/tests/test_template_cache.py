@@ -66,7 +66,7 @@ def test_a_template_saved_any_other_way_shows_in_the_next_mail():
 
 @pytest.mark.django_db(transaction=True)
 def test_an_edit_rolled_back_never_reaches_the_cache():
-    staff = UserFactory()
+    staff = UserFactory(roles=[Role.STAFF])
     assert _queue("before").subject == DEFAULT_SUBJECT
     with pytest.raises(RuntimeError), transaction.atomic():
         template_save(purpose=TEST_ACK, subject="Never committed, {name}", body="x", send_html=False, by=staff)
@@ -80,11 +80,11 @@ def test_an_edit_rolled_back_never_reaches_the_cache():
 @pytest.mark.django_db
 def test_an_edit_in_the_callers_open_transaction_is_seen_by_its_next_mail():
     """No commit here (the test's transaction is rolled back): the edit must still show."""
-    staff = UserFactory()
+    staff = UserFactory(roles=[Role.STAFF])
     assert _queue("before").subject == DEFAULT_SUBJECT
     template_save(purpose=TEST_ACK, subject="Same transaction, {name}", body="x", send_html=False, by=staff)
     assert _queue("after-save").subject == "Same transaction, Sam"
-    template_reset(purpose=TEST_ACK)
+    template_reset(purpose=TEST_ACK, by=staff)
     assert _queue("after-reset").subject == DEFAULT_SUBJECT
 
 
