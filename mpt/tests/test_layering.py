@@ -1,4 +1,4 @@
-"""The layering DESIGN.md draws, checked by reading the code.
+"""The layering docs/architecture.md draws, checked by reading the code.
 
 - Each app writes only its own tables: where another app's model is imported,
   an app may read it but not create, change or delete its rows, and nothing
