@@ -138,6 +138,21 @@ class OutboundEmail(models.Model):
     def get_absolute_url(self):
         return reverse("notifications:outbox-detail", args=[self.pk])
 
+    @property
+    def can_be_edited(self):
+        """Staged or failed: staff may still change it before it goes (services.email_edit)."""
+        return self.state in (EmailState.STAGED, EmailState.FAILED)
+
+    @property
+    def can_be_discarded(self):
+        """Not sent, sending or discarded yet: staff may still stop it (services.email_discard)."""
+        return self.state in (EmailState.STAGED, EmailState.QUEUED, EmailState.FAILED)
+
+    @property
+    def last_error_stands(self):
+        """The last attempt's error still matters: a retry is waiting, or delivery failed."""
+        return bool(self.last_error) and self.state in (EmailState.QUEUED, EmailState.FAILED)
+
     @staticmethod
     def message_id_for(idempotency_key):
         """A stable Message-ID from the key: a resend after a crash is the same mail."""

@@ -85,6 +85,11 @@ class SupervisorRow:
     capacity: int | None = None  # None: the round's default
     placed: int = 0  # students on their projects in the published run
 
+    @property
+    def over_limit(self):
+        """More students placed in the published run than the limit now set for them."""
+        return self.capacity is not None and self.placed > self.capacity
+
 
 def supervisor_rows(round_):
     """Everyone supervising a proposal in the round's cohort (or with a limit set), by name.

@@ -117,6 +117,16 @@ class Application(models.Model):
         return self.state not in (self.State.WITHDRAWN, self.State.ENROLLED)
 
     @property
+    def awaits_decision(self):
+        """Submitted and not yet decided: reviewers can still be assigned to it."""
+        return self.state in (self.State.SUBMITTED, self.State.UNDER_REVIEW)
+
+    @property
+    def has_decision(self):
+        """A decision has been made (and the applicant may since have enrolled)."""
+        return self.state in (self.State.DECIDED, self.State.ENROLLED)
+
+    @property
     def display_name(self):
         return self.preferred_name or self.legal_name or self.applicant.full_name
 

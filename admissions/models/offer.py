@@ -70,6 +70,13 @@ class OfferCondition(models.Model):
     def __str__(self):
         return self.text
 
+    @property
+    def awaits_evidence(self):
+        """Outstanding while the offer still stands (not declined, withdrawn or lapsed):
+        the applicant may send evidence for it."""
+        standing = (Offer.State.PENDING, Offer.State.ACCEPTED)
+        return self.status == self.Status.OUTSTANDING and self.offer.state in standing
+
 
 class ApplicationEnrolment(models.Model):
     application = models.OneToOneField(

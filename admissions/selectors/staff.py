@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.db.models import (
     BooleanField,
+    Case,
+    CharField,
     Count,
     DecimalField,
     ExpressionWrapper,
@@ -17,10 +19,9 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
-
-from notifications.models import OutboundEmail
 
 from ..models import (
     Application,
@@ -82,7 +83,15 @@ def admin_applications():
         .annotate(
             disagrees=ExpressionWrapper(
                 Q(review_summary__spread__gte=F("threshold")), output_field=BooleanField()
-            )
+            ),
+            short_of_reviewers=ExpressionWrapper(
+                Q(assigned_count__lt=F("reviewers_wanted")), output_field=BooleanField()
+            ),
+            decision_outcome_label=Case(
+                *(When(decision_outcome=value, then=Value(label)) for value, label in Decision.Outcome.choices),
+                default=Value(""),
+                output_field=CharField(),
+            ),
         )
     )
 
@@ -91,7 +100,7 @@ def admin_application_page(application):
     """Everything an admin sees on an application's page."""
     decisions = list(
         Decision.objects.filter(application=application)
-        .select_related("decided_by")
+        .select_related("decided_by", "mail")
         .prefetch_related(
             Prefetch("offer", queryset=Offer.objects.prefetch_related(
                 Prefetch("conditions", queryset=OfferCondition.objects.select_related("decided_by")
@@ -101,14 +110,7 @@ def admin_application_page(application):
         .order_by("-created_at")
     )
     current = next((d for d in decisions if d.superseded_at is None), None)
-    mails = {
-        m.idempotency_key: m
-        for m in OutboundEmail.objects.filter(
-            idempotency_key__in=[f"admissions:decision:{d.pk}" for d in decisions]
-        )
-    }
     for decision in decisions:
-        decision.mail = mails.get(f"admissions:decision:{decision.pk}")
         decision.current_offer = getattr(decision, "offer", None) if _has_offer(decision) else None
     return {
         "decisions": decisions,

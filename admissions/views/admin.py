@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from .. import charts, export, forms, selectors, services
+from core.access import require
+
+from .. import charts, export, forms, permissions, selectors, services
 from ..models import (
     Application,
     Decision,
@@ -21,14 +23,14 @@ from ..models import (
     ReviewAssignment,
     RubricCriterion,
 )
-from ._access import PAGE_SIZE, admin_required, intake_or_404, show_error
+from ._access import PAGE_SIZE, intake_or_404, show_error
 
 
 def _filtered(request):
     return forms.ApplicationFilter(request.GET or None, queryset=selectors.admin_applications())
 
 
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_safe
 def admin_list(request):
     filterset = _filtered(request)
@@ -45,12 +47,11 @@ def admin_list(request):
             "query": query.urlencode(),
             "intakes": intakes,
             "bulk_form": forms.BulkStageForm(),
-            "outcome_labels": Decision.Outcome.choices,
         },
     )
 
 
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_safe
 def admin_export(request):
     """The filtered list as CSV: what the list shows, never sensitive answers or referees."""
@@ -60,7 +61,7 @@ def admin_export(request):
     )
 
 
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_POST
 def admin_bulk_stage(request):
     form = forms.BulkStageForm(request.POST)
@@ -89,7 +90,7 @@ def admin_bulk_stage(request):
 
 
 @never_cache
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_safe
 def admin_application(request, pk):
     application = selectors.application_for_admin_or_404(request.user, pk)
@@ -112,7 +113,7 @@ def admin_application(request, pk):
     )
 
 
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_POST
 def admin_assign(request, pk):
     application = selectors.application_for_admin_or_404(request.user, pk)
@@ -130,7 +131,7 @@ def admin_assign(request, pk):
     return redirect("admissions:admin-application", pk=application.pk)
 
 
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_POST
 def admin_unassign(request, pk):
     assignment = get_object_or_404(ReviewAssignment.objects.select_related("reviewer"), pk=pk)
@@ -144,7 +145,7 @@ def admin_unassign(request, pk):
 
 
 @never_cache
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_http_methods(["GET", "POST"])
 def admin_decision(request, pk):
     application = selectors.application_for_admin_or_404(request.user, pk)
@@ -179,7 +180,7 @@ def admin_decision(request, pk):
     )
 
 
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_POST
 def admin_condition(request, pk):
     condition = get_object_or_404(OfferCondition.objects.select_related("offer__application"), pk=pk)
@@ -201,7 +202,7 @@ def admin_condition(request, pk):
 
 
 @never_cache
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_http_methods(["GET", "POST"])
 def admin_setup(request, slug):
     intake = intake_or_404(slug)
@@ -229,7 +230,7 @@ def admin_setup(request, slug):
     )
 
 
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_POST
 def admin_criterion_add(request, slug):
     intake = intake_or_404(slug)
@@ -244,7 +245,7 @@ def admin_criterion_add(request, slug):
 
 
 @never_cache
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_http_methods(["GET", "POST"])
 def admin_criterion_edit(request, pk):
     criterion = get_object_or_404(RubricCriterion.objects.select_related("intake"), pk=pk)
@@ -258,7 +259,7 @@ def admin_criterion_edit(request, pk):
                   status=400 if request.method == "POST" else 200)
 
 
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_POST
 def admin_criterion_delete(request, pk):
     criterion = get_object_or_404(RubricCriterion.objects.select_related("intake"), pk=pk)
@@ -271,7 +272,7 @@ def admin_criterion_delete(request, pk):
     return redirect("admissions:admin-setup", slug=criterion.intake.slug)
 
 
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_POST
 def admin_assignment_run(request, slug):
     intake = intake_or_404(slug)
@@ -288,7 +289,7 @@ def admin_assignment_run(request, slug):
     return redirect("admissions:admin-setup", slug=intake.slug)
 
 
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_POST
 def admin_digests(request, slug):
     intake = intake_or_404(slug)
@@ -298,7 +299,7 @@ def admin_digests(request, slug):
 
 
 @never_cache
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_safe
 def admin_decisions(request, slug):
     intake = intake_or_404(slug)
@@ -308,11 +309,8 @@ def admin_decisions(request, slug):
     )
     unsent = list(selectors.unsent_decision_mails(intake).order_by("pk"))
     # Each waiting email beside the applicant and decision it tells them about.
-    decisions = Decision.objects.select_related("application__applicant").in_bulk(
-        [int(email.idempotency_key.rsplit(":", 1)[1]) for email in unsent]
-    )
     for email in unsent:
-        email.decision = decisions.get(int(email.idempotency_key.rsplit(":", 1)[1]))
+        email.decision = email.admissions_decision
     return render(
         request,
         "admissions/admin/decisions.html",
@@ -320,7 +318,7 @@ def admin_decisions(request, slug):
     )
 
 
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_POST
 def admin_decisions_apply(request, slug):
     intake = intake_or_404(slug)
@@ -330,7 +328,7 @@ def admin_decisions_apply(request, slug):
     return redirect("admissions:admin-decisions", slug=intake.slug)
 
 
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_POST
 def admin_decisions_send(request, slug):
     intake = intake_or_404(slug)
@@ -339,7 +337,7 @@ def admin_decisions_send(request, slug):
     return redirect("admissions:admin-decisions", slug=intake.slug)
 
 
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_POST
 def admin_waitlist_offer(request, slug):
     intake = intake_or_404(slug)
@@ -349,7 +347,7 @@ def admin_waitlist_offer(request, slug):
 
 
 @never_cache
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_http_methods(["GET", "POST"])
 def admin_interviews(request, slug):
     intake = intake_or_404(slug)
@@ -370,7 +368,7 @@ def admin_interviews(request, slug):
                   status=400 if request.method == "POST" else 200)
 
 
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_POST
 def admin_slot_delete(request, pk):
     slot = get_object_or_404(InterviewSlot.objects.select_related("intake"), pk=pk)
@@ -383,7 +381,7 @@ def admin_slot_delete(request, pk):
     return redirect("admissions:admin-interviews", slug=slot.intake.slug)
 
 
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_safe
 def admin_dashboard(request):
     intakes = list(Intake.objects.select_related("programme").order_by("-closes_at"))
