@@ -281,12 +281,8 @@ class ApplicationFilter(django_filters.FilterSet):
             elif flag == "unsent":
                 from notifications.models import OutboundEmail
 
-                staged_keys = OutboundEmail.objects.filter(
-                    state=OutboundEmail.State.STAGED, idempotency_key__startswith="admissions:decision:"
-                ).values("idempotency_key")
-                queryset = queryset.filter(decision_released_at__isnull=False).annotate(
-                    decision_key=_decision_key()
-                ).filter(decision_key__in=staged_keys)
+                staged = Decision.objects.filter(mail__state=OutboundEmail.State.STAGED).values("pk")
+                queryset = queryset.filter(decision_released_at__isnull=False, decision_id__in=staged)
             elif flag == "adjustments":
                 queryset = queryset.exclude(Q(accessibility_needs="") & Q(circumstances=""))
         return queryset
@@ -305,9 +301,3 @@ class ApplicationFilter(django_filters.FilterSet):
             return qs.order_by(expression, "pk")
         return qs.order_by("-submitted_at", "-pk")
 
-
-def _decision_key():
-    from django.db.models import CharField, Value
-    from django.db.models.functions import Cast, Concat
-
-    return Concat(Value("admissions:decision:"), Cast("decision_id", CharField()), output_field=CharField())

@@ -29,6 +29,12 @@ class Decision(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     released_at = models.DateTimeField(null=True, blank=True)
     superseded_at = models.DateTimeField(null=True, blank=True)
+    # The mail that tells the applicant, once released (its outbox idempotency key
+    # is `services.decisions.decision_mail_key`; nothing reads the key back).
+    mail = models.OneToOneField(
+        "notifications.OutboundEmail", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="admissions_decision",
+    )
 
     history = HistoricalRecords()
 

@@ -16,8 +16,8 @@ from ..models import (
 
 
 def decision_mail(decision):
-    """The decision's mail in the outbox, if it has one."""
-    return OutboundEmail.objects.filter(idempotency_key=f"admissions:decision:{decision.pk}").first()
+    """The decision's mail in the outbox, if it has one (read afresh: `decision` may be stale)."""
+    return OutboundEmail.objects.filter(admissions_decision=decision.pk).first()
 
 
 def next_waitlist_rank(intake):
@@ -33,14 +33,12 @@ def staged_decisions(intake):
 
 
 def unsent_decision_mails(intake):
-    """Staged outbox mails of the intake's current, applied decisions."""
-    keys = [
-        f"admissions:decision:{pk}"
-        for pk in Decision.objects.filter(
-            application__intake=intake, superseded_at=None, released_at__isnull=False
-        ).values_list("pk", flat=True)
-    ]
-    return OutboundEmail.objects.filter(idempotency_key__in=keys, state=OutboundEmail.State.STAGED)
+    """Staged outbox mails of the intake's current, applied decisions, each with
+    its decision and applicant (`email.admissions_decision.application.applicant`)."""
+    return OutboundEmail.objects.filter(
+        state=OutboundEmail.State.STAGED, admissions_decision__application__intake=intake,
+        admissions_decision__superseded_at=None, admissions_decision__released_at__isnull=False,
+    ).select_related("admissions_decision__application__applicant")
 
 
 def capacity(intake):

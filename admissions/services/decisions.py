@@ -19,7 +19,7 @@ from ..models import (
     Offer,
     OfferCondition,
 )
-from ..selectors import capacity, decision_mail, next_waitlist_rank, staged_decisions, unsent_decision_mails
+from ..selectors import capacity, next_waitlist_rank, staged_decisions, unsent_decision_mails
 from ._common import REVIEWABLE, AdmissionsError, ApplicationLocked, _audited, _lock, _require_admin
 
 
@@ -101,10 +101,17 @@ def decision_record(
     return decision
 
 
+def decision_mail_key(decision):
+    """The outbox idempotency key of a decision's mail: one mail per decision.
+    Only `decision_release` uses it; everything else follows `Decision.mail`."""
+    return f"admissions:decision:{decision.pk}"
+
+
 def decision_release(*, decision, by, now=None):
     """Show a decision to the applicant. Side effects: released_at; the
     application becomes decided; a decision mail is queued (staged in the
-    outbox for staff to release, as every decision mail is)."""
+    outbox for staff to release, as every decision mail is) and linked as
+    `decision.mail`."""
     if not permissions.can_record_decision(by):
         raise PermissionDenied
     now = now or timezone.now()
@@ -113,18 +120,18 @@ def decision_release(*, decision, by, now=None):
         if decision.released_at is not None:
             return decision
         decision.released_at = now
-        _audited(decision, by).save()
         application = _lock(decision.application)
         application.state = Application.State.DECIDED
         _audited(application, by).save()
         purpose, context = decision_mail_content(decision, application)
-        queue_email(
+        decision.mail = queue_email(
             purpose=purpose,
             to=[application.applicant],
             context=context,
-            idempotency_key=f"admissions:decision:{decision.pk}",
+            idempotency_key=decision_mail_key(decision),
             subject_objects=[application],
         )
+        _audited(decision, by).save()
     return decision
 
 
@@ -145,7 +152,7 @@ def _clear_current(application, by, now):
     offer = Offer.objects.filter(decision=current).first()
     if offer is not None and offer.state in (Offer.State.ACCEPTED, Offer.State.DECLINED):
         raise AdmissionsError("The applicant has answered this offer, so the decision can no longer change.")
-    email = decision_mail(current)
+    email = current.mail
     unsent = email is not None and email.state == OutboundEmail.State.STAGED
     if unsent:
         email_discard(email=email, by=by)
