@@ -28,7 +28,10 @@ def granted(role):
 
 
 def ensure_roles(**kwargs):
-    """post_migrate receiver: every role's group exists and holds its grants."""
+    """post_migrate receiver: every role's group exists and holds its grants.
+
+    Set-up of the schema's fixed rows, as a migration would make them; nobody's
+    roles change here (that is `accounts.services.user_add_role`)."""
     from django.contrib.auth.models import Group, Permission
 
     for role in Role:

@@ -53,6 +53,8 @@ class CurriculumConfig(AppConfig):
               for model, actions in STAFF_CATALOGUE_PERMISSIONS.items() for action in actions],
         )
 
+        # Signals here only keep derived copies in step (the search vector, the public
+        # cache's generation); no business rule runs from a signal.
         # The stored search vector follows every save, however the module was saved.
         post_save.connect(_refresh_search_vector, sender=Module, dispatch_uid="curriculum-module-search-vector")
         for name in CATALOGUE_MODELS:

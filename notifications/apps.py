@@ -19,6 +19,7 @@ class NotificationsConfig(AppConfig):
         mail.register()
         staff_cards.register(outbox_card, order=60)
         # Whatever saves or deletes a template (editor, reset, admin), the cache follows on commit.
+        # The receivers only keep that cache in step; no business rule runs from a signal.
         post_save.connect(template_cache.template_saved, sender=EmailTemplate, dispatch_uid="notif-template-saved")
         post_delete.connect(template_cache.template_deleted, sender=EmailTemplate, dispatch_uid="notif-template-gone")
 
