@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -65,11 +67,21 @@ def test_applicants_and_students_have_no_overview_link(client_for):
     assert 'href="/staff/"' not in client_for("applicant").get(reverse("accounts:profile")).content.decode()
 
 
-def _queries(client):
+def _queries(client, *, shows=()):
+    """The queries the overview costs, having checked that it shows each of `shows`."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("staff-home"))
     assert response.status_code == 200
+    text = " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    assert [line for line in shows if line not in text] == []
     return len(queries)
+
+
+def card_lines(n):
+    """What the cards say once `grow` has made n (more than one) of each thing."""
+    return [f"{n} draft modules, never published", f"{n} invitations awaiting the lecturer",
+            f"{n} proposals from partners or colleagues to approve",
+            f"{n} submitted applications without reviewers yet", f"{n} mails that failed: look and retry"]
 
 
 def test_every_card_together_costs_the_same_queries_at_two_sizes(client_for):
@@ -91,6 +103,7 @@ def test_every_card_together_costs_the_same_queries_at_two_sizes(client_for):
             OutboundEmailFactory(failed=True)
 
     grow(1)
-    small = _queries(client)
+    small = _queries(client, shows=["1 draft module", "1 invitation awaiting", "1 proposal ",
+                                    "1 submitted application", "1 mail that failed"])
     grow(4)
-    assert _queries(client) == small
+    assert _queries(client, shows=card_lines(5)) == small
