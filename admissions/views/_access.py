@@ -1,42 +1,19 @@
-"""What every admissions view shares: the role gates (404 for anyone else, as
-for every object they may not see), the upload size limit and small helpers."""
+"""What every admissions view shares: the upload size limit and small helpers.
 
-from functools import wraps
+Views name their role with `core.access.require(permissions.can_review)` or
+`require(permissions.can_manage_reviews)`: 404 for anyone else, as for every
+object they may not see."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from .. import permissions
 from ..models import (
     Intake,
 )
 from ..pdf import SizeLimitUploadHandler
 
 PAGE_SIZE = 50
-
-
-def reviewer_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.can_review(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def admin_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.can_manage_reviews(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def intake_or_404(slug):

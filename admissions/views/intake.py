@@ -11,13 +11,14 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from .. import forms, services
+from core.access import require
+
+from .. import forms, permissions, services
 from ..models import (
     Application,
     Intake,
     PrivacyNotice,
 )
-from ._access import admin_required
 
 
 def _phase(intake, now):
@@ -31,7 +32,7 @@ def _phase(intake, now):
 
 
 @never_cache
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_safe
 def intake_list(request):
     intakes = list(
@@ -77,7 +78,7 @@ def _valid(form, questions):
 
 
 @never_cache
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_http_methods(["GET", "POST"])
 def intake_form(request, slug=None):
     intake = get_object_or_404(Intake.objects.select_related("programme"), slug=slug) if slug else Intake()
@@ -104,7 +105,7 @@ def intake_form(request, slug=None):
 
 
 @never_cache
-@admin_required
+@require(permissions.can_manage_reviews)
 @require_http_methods(["GET", "POST"])
 def privacy_notices(request):
     """Every version of the privacy notice with how many applicants agreed to it, and

@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.access import require
+
 from .. import export, forms, permissions, selectors, services
 from ..models import (
     Application,
@@ -18,10 +20,10 @@ from ..models import (
     Intake,
     ReviewerConflict,
 )
-from ._access import PAGE_SIZE, reviewer_required
+from ._access import PAGE_SIZE
 
 
-@reviewer_required
+@require(permissions.can_review)
 @require_safe
 def review_queue(request):
     show = request.GET.get("show", "todo")
@@ -40,7 +42,7 @@ def review_queue(request):
     )
 
 
-@reviewer_required
+@require(permissions.can_review)
 @require_safe
 def review_queue_export(request):
     """The reviewer's own queue as CSV; in blind mode without names."""
@@ -48,7 +50,7 @@ def review_queue_export(request):
 
 
 @never_cache
-@reviewer_required
+@require(permissions.can_review)
 @require_http_methods(["GET", "POST"])
 def review_application(request, pk):
     application = selectors.application_for_staff_or_404(request.user, pk)
@@ -103,7 +105,7 @@ def _name(application, context):
     return application.display_name if context["show_identity"] else context["code"]
 
 
-@reviewer_required
+@require(permissions.can_review)
 @require_http_methods(["GET", "POST"])
 def review_conflict_declare(request, pk):
     application = selectors.application_for_staff_or_404(request.user, pk)
@@ -125,7 +127,7 @@ def review_conflict_declare(request, pk):
                                                                  "form": form})
 
 
-@reviewer_required
+@require(permissions.can_review)
 @require_http_methods(["GET", "POST"])
 def review_conflicts(request):
     intakes = Intake.objects.order_by("-closes_at")
