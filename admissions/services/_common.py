@@ -4,6 +4,8 @@ lock on an application and the permission checks."""
 
 from django.core.exceptions import PermissionDenied
 
+from core.access import acting_user, check
+
 from .. import permissions
 from ..models import Application
 
@@ -55,7 +57,8 @@ class OfferClosed(AdmissionsError):
 
 
 def _audited(obj, by):
-    obj._history_user = by
+    """Record `by` on the history row the next save writes (no user for SYSTEM)."""
+    obj._history_user = acting_user(by)
     return obj
 
 
@@ -73,8 +76,7 @@ def _require_owner(user, application):
 
 
 def _require_admin(by):
-    if not permissions.can_manage_reviews(by):
-        raise PermissionDenied
+    check(by, permissions.can_manage_reviews)
 
 
 # Applications that can be reviewed: submitted and not yet decided or withdrawn.

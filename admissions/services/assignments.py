@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.access import acting_user
 from notifications.services import queue_email
 
 from .. import mail, permissions
@@ -86,7 +87,7 @@ def _start_review_bulk(app_ids, by, now):
     history = Application.history.model
     history_columns = {f.column for f in history._meta.concrete_fields}
     copied = [f.column for f in Application._meta.concrete_fields if f.column in history_columns]
-    extra = {"history_date": now, "history_type": "~", "history_user_id": by.pk if by else None}
+    extra = {"history_date": now, "history_type": "~", "history_user_id": getattr(acting_user(by), "pk", None)}
     if "history_change_reason" in history_columns:
         extra["history_change_reason"] = None
     columns = copied + list(extra)

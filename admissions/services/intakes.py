@@ -1,10 +1,11 @@
 """Use cases of admissions admins setting up intakes (see docs/admissions.md)."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.permissions import is_admissions_admin
+from core.access import acting_user, check
 
 from ..models import Intake, IntakeQuestion, PrivacyNotice
 
@@ -17,10 +18,9 @@ def intake_save(*, intake: Intake, questions=(), removed=(), by) -> Intake:
     be removed (ValidationError), since its answers would go with it. Side
     effects: history rows for the intake, by `by`.
     """
-    if not is_admissions_admin(by):
-        raise PermissionDenied
+    check(by, is_admissions_admin)
     with transaction.atomic():
-        intake._history_user = by
+        intake._history_user = acting_user(by)
         intake.save()
         for question in removed:
             if question.answers.exists():
@@ -38,7 +38,6 @@ def privacy_notice_publish(*, version, title, body, by, now=None) -> PrivacyNoti
     """Publish a new version of the privacy notice: from now on applicants see and
     consent to it. Earlier versions stay as they were, since applications point at
     the version their applicant agreed to. Side effects: one PrivacyNotice row."""
-    if not is_admissions_admin(by):
-        raise PermissionDenied
+    check(by, is_admissions_admin)
     return PrivacyNotice.objects.create(version=version, title=title, body=body,
                                         published_at=now or timezone.now())
