@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
@@ -51,6 +52,12 @@ def _review_all(apps, reviewers, criteria, value=3):
 # --- Query counts at two sizes -------------------------------------------------------------
 
 
+def missing_links(response, url_name, applications):
+    """The applications the page has no link to."""
+    page = response.content.decode()
+    return [a.pk for a in applications if f'href="{reverse(url_name, args=[a.pk])}"' not in page]
+
+
 @pytest.mark.parametrize("n", [2, 12])
 def test_reviewer_queue_costs_the_same_queries_at_two_sizes(client, django_assert_num_queries, n):
     reviewer, other = reviewer_user(), reviewer_user()
@@ -61,6 +68,9 @@ def test_reviewer_queue_costs_the_same_queries_at_two_sizes(client, django_asser
             response = client.get(reverse("admissions:review-queue"), {"show": show})
         assert response.status_code == 200
     assert len(response.context["page"].object_list) == n
+    mine = [a.application for a in response.context["page"].object_list]
+    assert {a.reviewer_id for a in response.context["page"].object_list} == {reviewer.pk}
+    assert missing_links(response, "admissions:review-application", mine) == []
 
 
 @pytest.mark.parametrize("n", [2, 12])
@@ -75,6 +85,7 @@ def test_admin_list_costs_the_same_queries_at_two_sizes(client, django_assert_nu
                               {"intake": intake.pk, "sort": "-mean", "flags": ["no_decision"]})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == n - 1
+    assert missing_links(response, "admissions:admin-application", apps[1:]) == []
 
 
 @pytest.mark.parametrize("n", [1, 4])
@@ -87,6 +98,8 @@ def test_admin_application_page_costs_the_same_queries_with_more_reviews(client,
         response = client.get(reverse("admissions:admin-application", args=[apps[0].pk]))
     assert response.status_code == 200
     assert len(response.context["reviews"]) == n
+    page = response.content.decode()
+    assert [r.full_name for r in reviewers if escape(r.full_name) not in page] == []
 
 
 # --- The reviewer's pages ---------------------------------------------------------------------
