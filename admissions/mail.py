@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from core.links import absolute  # admissions' services build their links with mail.absolute
 from notifications.registry import Kind, register_purpose
 
 from .permissions import can_manage_reviews
@@ -22,10 +23,6 @@ OFFER_REMINDERS = (timedelta(days=7), timedelta(days=1))
 GROUP = "Admissions"
 # A reviewer's digest of new assignments never names an applicant, so it is safe in blind mode.
 DIGEST = "admissions.review_digest"
-
-
-def absolute(path):
-    return f"{settings.SITE_URL}{path}"
 
 
 def reference_link_max_age():

@@ -5,7 +5,8 @@ its mail in lecturers.services; reminders are in lecturers.reminders.
 """
 
 from django.conf import settings
-from django.urls import reverse
+
+from core.links import absolute_url
 
 from .dates import span_text_with_zone
 
@@ -300,4 +301,4 @@ def directions(invitation):
 
 
 def staff_link(invitation):
-    return f"{settings.SITE_URL}{reverse('lecturers:invitation-detail', args=[invitation.pk])}"
+    return absolute_url("lecturers:invitation-detail", invitation.pk)

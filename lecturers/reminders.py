@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.access import SYSTEM
+from core.links import absolute
 from notifications.registry import ReminderMessage, register_reminder_source
 from notifications.services import queue_email
 from timetable.models import Session
@@ -114,12 +115,11 @@ def students_message(invitation, offset):
     engine's own mail is the host's copy saying how many were told."""
     if not _still_on(invitation):
         return None
-    from django.conf import settings
 
     when, where = mail.when_where(invitation)
     lecturer = invitation.lecturer
-    profile = (settings.SITE_URL + lecturer.get_absolute_url()) if lecturer.public_profile_consent else (
-        settings.SITE_URL + invitation.offering.module.get_absolute_url())
+    profile = absolute(lecturer.get_absolute_url() if lecturer.public_profile_consent
+                       else invitation.offering.module.get_absolute_url())
     context = {
         "lecturer": lecturer.full_name, "headline": lecturer.headline or "guest lecturer",
         "module": f"{invitation.offering.module.code} {invitation.offering.module.title}",

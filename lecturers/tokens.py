@@ -10,10 +10,10 @@ so accepting can extend it to the day of the lecture.
 import hmac
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core import signing
-from django.urls import reverse
 from django.utils import timezone
+
+from core.links import absolute_url
 
 SALT = "lecturers.invitation-link"
 
@@ -23,7 +23,7 @@ def make_token(invitation):
 
 
 def link_for(invitation):
-    return f"{settings.SITE_URL}{reverse('lecturers:respond', args=[make_token(invitation)])}"
+    return absolute_url("lecturers:respond", make_token(invitation))
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@ from contextlib import contextmanager
 
 from django.apps import AppConfig
 
+from core.links import absolute_url
+
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
@@ -26,8 +28,6 @@ class NotificationsConfig(AppConfig):
     @contextmanager
     def seeding_demo(self, *, stdout):
         """Around every app's demo data: no console line per demo mail, one line for them all."""
-        from django.conf import settings
-        from django.urls import reverse
 
         from .console import console_lines_held
         from .models import OutboundEmail
@@ -36,8 +36,8 @@ class NotificationsConfig(AppConfig):
         with console_lines_held():
             yield
         queued = OutboundEmail.objects.count() - before
-        outbox = settings.SITE_URL + reverse("notifications:outbox")
-        mine = settings.SITE_URL + reverse("my_emails:email-list")
+        outbox = absolute_url("notifications:outbox")
+        mine = absolute_url("my_emails:email-list")
         if queued:
             stdout.write(f"Queued {queued} demo mails: read them at {outbox} (as staff) "
                          f"or at {mine} (logged in as their recipient)")

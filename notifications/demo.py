@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from core.links import absolute
+
 from .models import OutboundEmail
 from .registry import get_purpose
 from .rendering import Rendered, render
@@ -45,7 +47,7 @@ def seed_demo_outbox(*, stdout):
             context={
                 **global_context(),
                 "name": user.get_short_name(),
-                "verify_url": f"{settings.SITE_URL}/accounts/verify/demo-{user.pk}/",
+                "verify_url": absolute(f"/accounts/verify/demo-{user.pk}/"),
                 "valid_hours": settings.ACCOUNT_VERIFICATION_MAX_AGE // 3600,
             },
             purpose=verification,

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from core.links import absolute_url
 from notifications.registry import ReminderMessage, register_reminder_source
 
 
@@ -39,8 +40,6 @@ def _due_between(kind):
 def _message(kind):
     def message(assignment, offset):
         """None when the student has handed in since the reminder was planned."""
-        from django.conf import settings
-        from django.urls import reverse
         from django.utils import timezone
 
         from .models import Milestone
@@ -53,7 +52,7 @@ def _message(kind):
             to=[assignment.student],
             context={"name": assignment.student.get_short_name(), "milestone": milestone.get_kind_display(),
                      "due": f"{due:%A} {due.day} {due:%B %Y at %H:%M}",
-                     "link": settings.SITE_URL + reverse("theses:student-home")},
+                     "link": absolute_url("theses:student-home")},
             subject_objects=[milestone],
         )
 

@@ -12,6 +12,8 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
+from core.links import absolute
+
 from .timezones import default_zone
 
 
@@ -50,7 +52,7 @@ def build_calendar(sessions, *, name, zone=None):
             lines.append(f"Cancelled: {session.cancel_reason}")
         event.add("description", "\n".join(lines))
         event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
-        event.add("url", settings.SITE_URL + session.get_absolute_url())
+        event.add("url", absolute(session.get_absolute_url()))
         event.add("categories", [session.get_kind_display()])
         cal.add_component(event)
     cal.add_missing_timezones()

@@ -25,13 +25,12 @@ picked, which staff offered.
 import datetime
 from collections.abc import Iterable, Sequence
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
-from django.urls import reverse
 
 from core.access import SYSTEM, acting_user, check
+from core.links import absolute_url
 from curriculum.models import Enrolment
 
 from .clashes import (
@@ -326,7 +325,7 @@ def _queue_cancel_notices(session):
 
     zone = offering_zone(session.offering)
     when = f"{when_text(session, zone)} ({zone.key})"
-    link = f"{settings.SITE_URL}{reverse('timetable:week')}?module={session.offering.module.slug}"
+    link = absolute_url("timetable:week", query={"module": session.offering.module.slug})
     for person in cancel_recipients(session):
         queue_email(
             purpose=CANCEL_PURPOSE,

@@ -1,9 +1,9 @@
 """Helpers the thesis services share."""
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import reverse
 from django.utils.text import slugify
+
+from core.links import absolute_url
 
 from ..models import Proposal
 
@@ -15,7 +15,7 @@ class InvalidState(ValidationError):
 
 
 def _link(name, *args):
-    return settings.SITE_URL + reverse(name, args=args)
+    return absolute_url(name, *args)
 
 
 def _unique_slug(model, text, max_length=200):

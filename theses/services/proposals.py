@@ -1,11 +1,11 @@
 """Proposals from partners, staff and students, their approval and status; the showcase."""
 
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from core.access import acting_user, check
+from core.links import absolute
 from curriculum.models import Enrolment
 from notifications.services import queue_email
 
@@ -134,7 +134,7 @@ def _open(proposal):
         queue_email(
             purpose="theses.partner_proposal_open", to=[partner.contact_email],
             context={"name": partner.contact_name, "title": proposal.title,
-                     "link": settings.SITE_URL + proposal.get_absolute_url()},
+                     "link": absolute(proposal.get_absolute_url())},
             idempotency_key=f"theses:proposal:{proposal.pk}:open", subject_objects=[proposal],
         )
 
