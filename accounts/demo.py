@@ -1,8 +1,10 @@
-"""Demo users: one per role, and `demo_person` for the people other apps' demo data needs.
+"""Demo users: one per role, a colleague invited and not yet joined, a deactivated
+account, and `demo_person` for the people other apps' demo data needs.
 
 Only `manage.py seed_demo` and the apps' demo modules call these.
 """
 
+import datetime
 from functools import lru_cache
 
 from django.contrib.auth.hashers import make_password
@@ -10,9 +12,9 @@ from django.utils import timezone
 
 from core.access import SYSTEM
 
-from .models import User
+from .models import AccountChange, Invitation, User
 from .roles import Role
-from .services import user_add_role
+from .services import INVITATION_VALID_DAYS, user_add_role
 
 DEMO_USERS = [
     ("staff@example.org", "Dr Ada Okafor", Role.STAFF),
@@ -45,6 +47,45 @@ def seed_demo_users(*, password, stdout):
         created_count += created
     if created_count:
         stdout.write(f"  created {created_count} demo logins, one per role")
+    seed_demo_people(password=password)
+
+
+INVITED = ("lena.fischer@example.org", "Dr Lena Fischer")
+DEACTIVATED = ("marc.dubois@example.org", "Marc Dubois")
+
+
+def seed_demo_people(*, password):
+    """A colleague invited three days ago as staff and reviewer, and a member of staff who
+    left last month, so the people page shows both. Run again, it changes nothing; the
+    invitation is made afresh (dated from today) once the last one has expired."""
+    today = timezone.now()
+    admin = User.objects.filter(email="admissions@example.org").first()
+    email, name = INVITED
+    if not User.objects.filter(email=email).exists() and not Invitation.objects.filter(
+        email=email, state=Invitation.State.PENDING, expires_at__gt=today
+    ).exists():
+        Invitation.objects.filter(email=email, state=Invitation.State.PENDING).update(
+            state=Invitation.State.REPLACED
+        )
+        sent = today - datetime.timedelta(days=3)
+        Invitation.objects.create(
+            email=email, full_name=name, roles=[str(Role.STAFF), str(Role.REVIEWER)], invited_by=admin,
+            created_at=sent, expires_at=sent + datetime.timedelta(days=INVITATION_VALID_DAYS),
+        )
+    email, name = DEACTIVATED
+    user, created = User.objects.get_or_create(
+        email=email,
+        defaults={"full_name": name, "email_verified_at": today - datetime.timedelta(days=400),
+                  "date_joined": today - datetime.timedelta(days=400), "password": demo_password_hash(password)},
+    )
+    if created:
+        user_add_role(user=user, role=Role.STAFF, by=SYSTEM, note="Demo data.")
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        AccountChange.objects.create(
+            user=user, change=AccountChange.Change.DEACTIVATED, by=admin, at=today - datetime.timedelta(days=30),
+            note="Left the university.",
+        )
 
 
 def demo_person(*, email, full_name, role, password):

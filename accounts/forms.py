@@ -7,6 +7,8 @@ from core.forms import ErrorMessagesMixin, Form, ModelForm
 
 from .managers import normalise_email
 from .models import User
+from .roles import Role
+from .services.people import INVITABLE_ROLES
 
 RULES_HINT = "At least 10 characters. Not a common password, not only numbers."
 MISMATCH_MESSAGE = "The two passwords do not match."
@@ -153,3 +155,100 @@ class PasswordChangeForm(NewPasswordFieldsMixin, ErrorMessagesMixin, auth_forms.
         super().__init__(*args, **kwargs)
         self._relabel()
         self.fields["old_password"].label = "Current password"
+
+
+# --- People and roles (the staff area) -------------------------------------------------------
+
+
+def _role_choices(roles):
+    return [(str(role), role.label) for role in roles]
+
+
+class PersonFilterForm(Form):
+    """The people list's filters, kept in the URL."""
+
+    says_optional = False
+
+    q = forms.CharField(label="Name or email address", required=False, max_length=200)
+    role = forms.ChoiceField(
+        label="Role", required=False,
+        choices=[("", "Any role"), *_role_choices(Role), ("manage_people", "May manage people")],
+    )
+    status = forms.ChoiceField(
+        label="Account", required=False,
+        choices=[("", "Any"), ("active", "Active"), ("inactive", "Deactivated"), ("unconfirmed", "Not yet confirmed")],
+    )
+    sort = forms.ChoiceField(
+        label="Sort by", required=False,
+        choices=[("name", "Name, A to Z"), ("-name", "Name, Z to A"), ("email", "Email address"),
+                 ("-joined", "Newest first"), ("joined", "Oldest first")],
+    )
+
+
+class InviteForm(Form):
+    full_name = forms.CharField(label="Full name", max_length=200)
+    email = forms.EmailField(
+        label="Email address", help_text="We send the invitation link to this address.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    roles = forms.MultipleChoiceField(
+        label="Roles", choices=_role_choices(INVITABLE_ROLES), widget=forms.CheckboxSelectMultiple,
+        help_text="What they can do when they arrive. You can change it later.",
+        error_messages={"required": "Choose at least one role"},
+    )
+    give_to_existing = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
+
+
+class AccessForm(Form):
+    """A person's roles and whether they may manage people. `version` is the stamp of
+    their last change when the form was filled in, so a save on a stale copy is refused."""
+
+    roles = forms.MultipleChoiceField(
+        label="Roles", required=False, choices=_role_choices(Role), widget=forms.CheckboxSelectMultiple,
+    )
+    manage_people = forms.BooleanField(
+        label="May manage people", required=False,
+        help_text="Invite colleagues, change anyone's roles and deactivate accounts. "
+                  "Admissions admins may already, through their role.",
+    )
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class ReasonForm(Form):
+    note = forms.CharField(
+        label="Reason", required=False, max_length=200,
+        help_text="A few words for the person's history, for example: left the university.",
+    )
+
+
+class InvitationAcceptForm(Form):
+    about_you = True
+
+    full_name = forms.CharField(
+        label="Full name", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    password1 = forms.CharField(
+        label="Password", strip=False, help_text=RULES_HINT,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Confirm password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, invitation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1:
+            candidate = User(email=self.invitation.email, full_name=cleaned.get("full_name", ""))
+            password_errors(self, field="password1", password=password1, user=candidate)
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", MISMATCH_MESSAGE)
+        return cleaned

@@ -1,4 +1,5 @@
-"""The mail accounts sends: email verification, "you already have an account", password reset.
+"""The mail accounts sends: email verification, "you already have an account", password reset,
+an invitation to a colleague, and the notices that someone's roles or account changed.
 
 Accounts knows no other app, so it sends through Django's mail API, and the
 outbox backend (EMAIL_BACKEND) turns each message into an outbox row. Every
@@ -23,6 +24,10 @@ PURPOSE_HEADER = "X-MPT-Purpose"
 VERIFICATION = "account_verification"
 SIGNUP_EXISTING = "account_signup_existing"
 RESET = "account_password_reset"
+INVITATION = "account_invitation"
+ACCESS_CHANGED = "account_access_changed"
+DEACTIVATED = "account_deactivated"
+REACTIVATED = "account_reactivated"
 
 
 # Each mail's subject and the template of its text.
@@ -30,6 +35,10 @@ TEXTS = {
     VERIFICATION: ("Confirm your email address for {site_name}", "accounts/email/verify_email.txt"),
     SIGNUP_EXISTING: ("You already have an account on {site_name}", "accounts/email/signup_existing.txt"),
     RESET: ("Reset your {site_name} password", "accounts/email/password_reset.txt"),
+    INVITATION: ("You are invited to {site_name}", "accounts/email/invitation.txt"),
+    ACCESS_CHANGED: ("Your roles on {site_name} have changed", "accounts/email/access_changed.txt"),
+    DEACTIVATED: ("Your {site_name} account is deactivated", "accounts/email/deactivated.txt"),
+    REACTIVATED: ("Your {site_name} account is active again", "accounts/email/reactivated.txt"),
 }
 
 
@@ -70,3 +79,27 @@ def password_reset_url(user):
 
 def password_reset_message(user):
     return _message(RESET, user, reset_url=password_reset_url(user))
+
+
+def _login_url():
+    return f"{settings.SITE_URL}{reverse('accounts:login')}"
+
+
+def invitation_message(invitee, *, invite_url, roles, invited_by, valid_days):
+    """To the colleague invited (an unsaved User carrying their address and name)."""
+    return _message(
+        INVITATION, invitee, invite_url=invite_url, roles=roles, invited_by=invited_by, valid_days=valid_days
+    )
+
+
+def access_changed_message(user, *, changes, changed_by):
+    """`changes`: one line per role given or taken ("Given: Staff")."""
+    return _message(ACCESS_CHANGED, user, changes=changes, changed_by=changed_by, login_url=_login_url())
+
+
+def deactivated_message(user, *, changed_by):
+    return _message(DEACTIVATED, user, changed_by=changed_by)
+
+
+def reactivated_message(user, *, changed_by):
+    return _message(REACTIVATED, user, changed_by=changed_by, login_url=_login_url())

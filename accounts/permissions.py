@@ -44,7 +44,19 @@ def runs_the_programme(user):
     return is_staff_member(user) or is_reviewer(user) or is_admissions_admin(user)
 
 
-# Roles an admissions admin looks after; staff and admissions admins are made by an operator.
+MANAGE_PEOPLE = "accounts.manage_people"
+
+
+def can_manage_people(user):
+    """`user` may invite colleagues, change anyone's roles and deactivate accounts: the
+    `accounts.manage_people` permission, which the admissions-admin role holds and staff
+    members may be given one by one. A superuser counts as holding it."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or user.has_perm(MANAGE_PEOPLE)
+
+
+# Roles an admissions admin looks after (admissions admins also manage people, so any role).
 _ADMISSIONS_ROLES = frozenset({Role.APPLICANT, Role.REVIEWER, Role.STUDENT})
 # Roles a person takes on by their own act (applying; taking up a place they were
 # offered). The service that offers the act checks it first.
@@ -56,11 +68,11 @@ def _is_operator(user):
 
 
 def can_add_role(by, user, role):
-    """`by` may give `user` the role: an operator any role, an admissions admin
-    the applicant, reviewer and student roles, a person themselves the roles
-    they take on by their own act."""
+    """`by` may give `user` the role: an operator or a people-manager any role, an
+    admissions admin the applicant, reviewer and student roles, a person
+    themselves the roles they take on by their own act."""
     role = Role(role)
-    if _is_operator(by):
+    if _is_operator(by) or can_manage_people(by):
         return True
     if role in _ADMISSIONS_ROLES and is_admissions_admin(by):
         return True
@@ -68,7 +80,10 @@ def can_add_role(by, user, role):
 
 
 def can_remove_role(by, user, role):
-    """`by` may take the role from `user`: an operator any role, an admissions
-    admin the roles they look after. Nobody takes a role from themselves here."""
+    """`by` may take the role from `user`: an operator or a people-manager any role,
+    an admissions admin the roles they look after. No one else takes a role, from
+    themselves either; the last people-manager keeping theirs is the service's rule."""
     role = Role(role)
-    return _is_operator(by) or (role in _ADMISSIONS_ROLES and is_admissions_admin(by))
+    return (
+        _is_operator(by) or can_manage_people(by) or (role in _ADMISSIONS_ROLES and is_admissions_admin(by))
+    )

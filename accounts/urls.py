@@ -9,6 +9,7 @@ urlpatterns = [
     path("signup/check-your-email/", views.signup_done, name="signup-done"),
     path("verify/resend/", views.resend_verification, name="verify-resend"),
     path("verify/<str:token>/", views.verify_email, name="verify-email"),
+    path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("staff/", views.staff_home, name="staff-home"),
     path("staff/outbox/", include("notifications.urls")),
+    path("staff/people/", include("accounts.people_urls")),
     path("", include("curriculum.urls")),
     path("", include("admissions.urls")),
     path("", include("theses.urls")),

@@ -92,3 +92,90 @@ def register():
             "Questions: {support_email}\n"
         ),
     )
+    register_purpose(
+        "account_invitation",
+        label="An invitation to a colleague to join, with their roles",
+        group=GROUP,
+        kind=Kind.REQUEST,
+        asks_for_action=True,
+        html=False,
+        placeholders={
+            "name": NAME,
+            "invite_url": "The link that lets them choose a password and join",
+            "roles": "The roles they arrive with, in words",
+            "invited_by": "Who invited them",
+            "valid_days": "How many days the link works for",
+        },
+        sample_context={
+            "name": "Sam", "invite_url": f"{SITE}/accounts/invitation/sample-link/", "roles": "Staff, Reviewer",
+            "invited_by": "Priya Raman", "valid_days": 14,
+        },
+        subject="You are invited to {site_name}",
+        body=(
+            "Hello {name},\n\n"
+            "{invited_by} has invited you to {site_name}, with the roles: {roles}. "
+            "To accept, choose a password by opening this link:\n\n"
+            "{invite_url}\n\n"
+            "The link works for {valid_days} days. If you were not expecting this, ignore this email "
+            "and no account will be made.\n\n"
+            "Questions: {support_email}\n"
+        ),
+    )
+    register_purpose(
+        "account_access_changed",
+        label="A person's roles changed",
+        group=GROUP,
+        kind=Kind.INFORMATION,
+        html=False,
+        placeholders={
+            "name": NAME,
+            "changes": "What was given and taken, one line each",
+            "changed_by": "Who made the change",
+            "login_url": "The login page",
+        },
+        sample_context={
+            "name": "Sam", "changes": "Given: Staff\nTaken: Reviewer", "changed_by": "Priya Raman",
+            "login_url": f"{SITE}/accounts/login/",
+        },
+        subject="Your roles on {site_name} have changed",
+        body=(
+            "Hello {name},\n\n"
+            "{changed_by} has changed what you can do on {site_name}:\n\n"
+            "{changes}\n\n"
+            "To log in, open this link:\n\n"
+            "{login_url}\n\n"
+            "If you think this is a mistake, reply to {support_email}.\n"
+        ),
+    )
+    register_purpose(
+        "account_deactivated",
+        label="A person's account was deactivated",
+        group=GROUP,
+        kind=Kind.INFORMATION,
+        html=False,
+        placeholders={"name": NAME, "changed_by": "Who deactivated it"},
+        sample_context={"name": "Sam", "changed_by": "Priya Raman"},
+        subject="Your {site_name} account is deactivated",
+        body=(
+            "Hello {name},\n\n"
+            "{changed_by} has deactivated your {site_name} account, so you can no longer log in. "
+            "Nothing in it has been deleted.\n\n"
+            "If you think this is a mistake, write to {support_email}.\n"
+        ),
+    )
+    register_purpose(
+        "account_reactivated",
+        label="A person's account was reactivated",
+        group=GROUP,
+        kind=Kind.INFORMATION,
+        html=False,
+        placeholders={"name": NAME, "changed_by": "Who reactivated it", "login_url": "The login page"},
+        sample_context={"name": "Sam", "changed_by": "Priya Raman", "login_url": f"{SITE}/accounts/login/"},
+        subject="Your {site_name} account is active again",
+        body=(
+            "Hello {name},\n\n"
+            "{changed_by} has reactivated your {site_name} account: you can log in again with your password.\n\n"
+            "{login_url}\n\n"
+            "Questions: {support_email}\n"
+        ),
+    )

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import User
+from accounts.services import account as account_services
 from accounts.tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -134,8 +135,8 @@ def test_signup_with_an_unconfirmed_address_sends_a_fresh_confirmation_link_inst
 
 def test_signup_hashes_the_password_whether_or_not_the_address_is_taken(client, monkeypatch):
     hashed = []
-    real = services.make_password
-    monkeypatch.setattr(services, "make_password", lambda password: hashed.append(password) or real(password))
+    real = account_services.make_password
+    monkeypatch.setattr(account_services, "make_password", lambda password: hashed.append(password) or real(password))
     UserFactory(email="taken@example.org")
 
     signup(client)
@@ -148,8 +149,8 @@ def test_signup_race_on_the_same_address_is_answered_as_a_taken_address(monkeypa
     # Both requests found no account; the database decides at insert.
     UserFactory(email="noor@example.org", preferred_name="Noor")
     answers = iter([None])
-    real = services._account_with
-    monkeypatch.setattr(services, "_account_with", lambda email: next(answers, None) or real(email))
+    real = account_services._account_with
+    monkeypatch.setattr(account_services, "_account_with", lambda email: next(answers, None) or real(email))
 
     result = services.user_signup(email="noor@example.org", full_name="Noor", password=GOOD["password1"])
 
@@ -194,7 +195,7 @@ def test_if_the_mail_cannot_be_sent_nothing_is_created(client, monkeypatch):
     def broken_send(user, next_url=""):
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr(services, "send_verification_email", broken_send)
+    monkeypatch.setattr(account_services, "send_verification_email", broken_send)
     with pytest.raises(ConnectionRefusedError):
         services.user_signup(email="noor@example.org", full_name="Noor", password=GOOD["password1"])
     assert not User.objects.filter(email="noor@example.org").exists()

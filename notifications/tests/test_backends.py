@@ -56,7 +56,7 @@ def test_sign_up_uses_the_template_staff_edited():
 
 
 def test_failed_sign_up_leaves_no_mail(monkeypatch):
-    from accounts import services
+    from accounts.services import account as services
 
     monkeypatch.setattr(services.Group.objects, "get", lambda **kw: (_ for _ in ()).throw(RuntimeError()))
     with pytest.raises(RuntimeError):

@@ -11,6 +11,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,10 +19,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.access import acting_user, check
 
-from . import mail, permissions
-from .managers import normalise_email
-from .models import RoleChange, User
-from .roles import Role
+from .. import mail, permissions, selectors
+from ..managers import normalise_email
+from ..models import RoleChange, User
+from ..roles import Role, granted
 
 VERIFY_SALT = "accounts.verify-email"
 NEXT_MAX_LENGTH = 500
@@ -182,7 +183,7 @@ def password_reset_request(*, email):
     Side effects: one task; from it, at most one mail (the reset link,
     through the outbox) to an active account with this address.
     """
-    from . import tasks
+    from .. import tasks
 
     email = normalise_email(email)
 
@@ -222,6 +223,39 @@ def _forget_roles(user):
     user.__dict__.pop("_role_names", None)
 
 
+LAST_PEOPLE_MANAGER = (
+    "{name} is the only person who can manage people. Give someone else that right first, "
+    "so that someone can still invite colleagues and change roles."
+)
+
+
+class LastPeopleManager(ValidationError):
+    """The change would leave no active account that can manage people."""
+
+    def __init__(self, user):
+        super().__init__(LAST_PEOPLE_MANAGER.format(name=user), code="last_people_manager")
+
+
+def ensure_people_manager_remains(user, *, losing_role=None, losing_permission=False, leaving=False):
+    """Raise LastPeopleManager if `user` is the last active people-manager and would stop
+    being one by losing `losing_role`, their own permission, or their account (`leaving`).
+
+    Every people-manager's row is locked first, so two managers taking the right from
+    each other at once cannot both succeed. Call inside a transaction.
+    """
+    manager_ids = list(selectors.people_managers().values_list("pk", flat=True))
+    list(User.objects.select_for_update().filter(pk__in=manager_ids).values_list("pk", flat=True))
+    if user.pk not in manager_ids or len(manager_ids) > 1:
+        return
+    if not leaving:
+        permission = selectors.manage_people_permission()
+        keeps_own = not losing_permission and user.user_permissions.filter(pk=permission.pk).exists()
+        keeps_by_role = user.groups.filter(permissions=permission).exclude(name=str(losing_role or "")).exists()
+        if keeps_own or keeps_by_role:
+            return
+    raise LastPeopleManager(user)
+
+
 def _role_change(*, user, role, by, note, change):
     role = Role(role)
     allowed = permissions.can_add_role if change == RoleChange.Change.ADDED else permissions.can_remove_role
@@ -237,6 +271,8 @@ def _role_change(*, user, role, by, note, change):
         if change == RoleChange.Change.ADDED:
             user.groups.add(group)
         else:
+            if permissions.MANAGE_PEOPLE in granted(role):
+                ensure_people_manager_remains(user, losing_role=role)
             user.groups.remove(group)
         RoleChange.objects.create(
             user=user, role=role, change=change, by=acting_user(by), note=note[:200]
@@ -262,7 +298,8 @@ def user_remove_role(*, user: User, role: Role, by, note: str = "") -> bool:
     """Take the role from `user`. Returns True if they had it, False if not.
 
     Permission: `permissions.can_remove_role` (SYSTEM may), else PermissionDenied
-    and nothing changes.
+    and nothing changes. Taking from the last people-manager the role that makes
+    them one raises LastPeopleManager and changes nothing.
     Side effects, when the user had the role, in one transaction: the user
     leaves the role's group; a RoleChange row records the role, who removed it
     and `note`; this user object's cached role names are read again.
