@@ -1,8 +1,10 @@
+import datetime
+
 import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.models import RoleChange, User
+from accounts.models import AccountChange, Invitation, RoleChange, User
 from accounts.roles import Role
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -47,8 +49,48 @@ class RoleChangeFactory(factory.django.DjangoModelFactory):
         by_the_system = factory.Trait(by=None)
 
 
+class AccountChangeFactory(factory.django.DjangoModelFactory):
+    """The history line of an account deactivated by a member of staff (the row only:
+    the people services change the account and write it)."""
+
+    class Meta:
+        model = AccountChange
+
+    user = factory.SubFactory(UserFactory, is_active=False)
+    change = AccountChange.Change.DEACTIVATED
+    by = factory.SubFactory(UserFactory, roles=[Role.STAFF])
+
+    class Params:
+        reactivated = factory.Trait(change=AccountChange.Change.REACTIVATED, user__is_active=True)
+        joined = factory.Trait(change=AccountChange.Change.JOINED, by=None, user__is_active=True)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A pending invitation for a colleague to join as staff, valid for a week."""
+
+    class Meta:
+        model = Invitation
+
+    email = factory.Sequence(lambda n: f"colleague{n}@example.org")
+    full_name = factory.Faker("name")
+    roles = factory.LazyFunction(lambda: [str(Role.STAFF)])
+    invited_by = factory.SubFactory(UserFactory, roles=[Role.STAFF])
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+
+    class Params:
+        accepted = factory.Trait(
+            state=Invitation.State.ACCEPTED,
+            user=factory.SubFactory(UserFactory, email=factory.SelfAttribute("..email")),
+        )
+        replaced = factory.Trait(state=Invitation.State.REPLACED)
+        expired = factory.Trait(expires_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1)))
+
+
 def user_with_role(role, **kwargs):
     return UserFactory(roles=[role], **kwargs)
 
 
-__all__ = ["TEST_PASSWORD", "Role", "RoleChangeFactory", "UserFactory", "user_with_role"]
+__all__ = [
+    "TEST_PASSWORD", "AccountChangeFactory", "InvitationFactory", "Role", "RoleChangeFactory", "UserFactory",
+    "user_with_role",
+]
