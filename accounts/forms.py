@@ -239,15 +239,16 @@ class InvitationAcceptForm(Form):
         label="Confirm password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args, invitation, **kwargs):
+    def __init__(self, *args, invitation=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.invitation = invitation
+        # The password must not resemble the invited address.
+        self.email = invitation.email if invitation is not None else ""
 
     def clean(self):
         cleaned = super().clean()
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1:
-            candidate = User(email=self.invitation.email, full_name=cleaned.get("full_name", ""))
+            candidate = User(email=self.email, full_name=cleaned.get("full_name", ""))
             password_errors(self, field="password1", password=password1, user=candidate)
         if password1 and password2 and password1 != password2:
             self.add_error("password2", MISMATCH_MESSAGE)

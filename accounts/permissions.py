@@ -4,7 +4,7 @@ Roles are groups (see `accounts.roles.Role`); a superuser counts as every role
 so that an operator can see every screen.
 """
 
-from .roles import Role
+from .roles import Role, granted
 
 
 def has_role(user, role):
@@ -47,13 +47,30 @@ def runs_the_programme(user):
 MANAGE_PEOPLE = "accounts.manage_people"
 
 
-def can_manage_people(user):
-    """`user` may invite colleagues, change anyone's roles and deactivate accounts: the
-    `accounts.manage_people` permission, which the admissions-admin role holds and staff
-    members may be given one by one. A superuser counts as holding it."""
+def manages_people_by_role(user):
+    """`user` may manage people through a role whose group holds `accounts.manage_people`
+    (admissions admins), or is a superuser. Asks only the roles, read once per user, so
+    the navigation can show it on every page at no cost."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return user.is_superuser or user.has_perm(MANAGE_PEOPLE)
+    return user.is_superuser or any(MANAGE_PEOPLE in granted(role) for role in user.role_names())
+
+
+def can_manage_people(user):
+    """`user` may invite colleagues, change anyone's roles and deactivate accounts: the
+    `accounts.manage_people` permission, held by a role (admissions admins) or given to
+    a member of staff on their own from the people page. A superuser counts as holding it.
+    The own permission is read once per user object (one query, staff members only)."""
+    if manages_people_by_role(user):
+        return True
+    if not is_staff_member(user):
+        return False
+    if "_manages_people_own" not in user.__dict__:
+        app_label, codename = MANAGE_PEOPLE.split(".")
+        user.__dict__["_manages_people_own"] = user.user_permissions.filter(
+            content_type__app_label=app_label, codename=codename
+        ).exists()
+    return user.__dict__["_manages_people_own"]
 
 
 # Roles an admissions admin looks after (admissions admins also manage people, so any role).

@@ -30,15 +30,16 @@ def manage_people_permission():
 
 
 def people_managers():
-    """Active accounts that can manage people through the permission (their role's or
-    their own). Superusers are left out: they are operators, not the people who run
-    the programme, and the programme must keep someone who can."""
+    """Active accounts that can manage people through the permission: their role's, or
+    their own as a member of staff (see `permissions.can_manage_people`). Superusers are
+    left out: they are operators, not the people who run the programme, and the
+    programme must keep someone who can."""
+    return User.objects.filter(is_active=True, is_superuser=False).filter(_holds_the_right()).distinct()
+
+
+def _holds_the_right():
     permission = manage_people_permission()
-    return (
-        User.objects.filter(is_active=True, is_superuser=False)
-        .filter(Q(user_permissions=permission) | Q(groups__permissions=permission))
-        .distinct()
-    )
+    return Q(user_permissions=permission, groups__name=str(Role.STAFF)) | Q(groups__permissions=permission)
 
 
 def person_list(*, q="", role="", status="", sort="name"):
@@ -50,8 +51,7 @@ def person_list(*, q="", role="", status="", sort="name"):
     if q:
         people = people.filter(Q(full_name__icontains=q) | Q(email__icontains=q) | Q(preferred_name__icontains=q))
     if role == "manage_people":
-        permission = manage_people_permission()
-        people = people.filter(Q(user_permissions=permission) | Q(groups__permissions=permission)).distinct()
+        people = people.filter(_holds_the_right()).distinct()
     elif role in Role.values:
         people = people.filter(groups__name=role)
     if status in STATUSES:

@@ -224,7 +224,7 @@ def _people_rows(people):
         rows.append({
             "person": person,
             "roles": [role.label for role in Role if str(role) in names],
-            "manages_people": own or bool(names & managing_groups),
+            "manages_people": (own and str(Role.STAFF) in names) or bool(names & managing_groups),
             "status": _status(person),
         })
     return rows
@@ -332,6 +332,9 @@ def person_detail(request, pk):
     except services.LastPeopleManager as error:
         field = "manage_people" if initial["manage_people"] and not form.cleaned_data["manage_people"] else "roles"
         form.add_error(field, error.messages[0])
+        return _person_page(request, person, form)
+    except ValidationError as error:
+        form.add_error(None, error)
         return _person_page(request, person, form)
     messages.success(request, f"Saved. {person} now has what you chose ({'; '.join(done).lower()}); "
                               "we have told them by email.")

@@ -27,7 +27,7 @@ ROLE_NAV = [
     (permissions.is_staff_member, "Outbox", "notifications:outbox"),
     (permissions.is_reviewer, "My reviews", "admissions:review-queue"),
     (permissions.is_admissions_admin, "Admissions", "admissions:admin-list"),
-    (permissions.can_manage_people, "People", "people:person-list"),
+    (permissions.manages_people_by_role, "People", "people:person-list"),
     (permissions.is_applicant, "My applications", "admissions:status"),
     (permissions.is_student, "My thesis", "theses:student-home"),
     (permissions.can_use_admin_site, "Admin site", "admin:index"),

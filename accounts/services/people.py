@@ -197,7 +197,7 @@ def invitation_accept(*, token, full_name, password):
 
 
 def _forget_permissions(user):
-    for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+    for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_manages_people_own"):
         user.__dict__.pop(cache, None)
 
 
@@ -215,6 +215,8 @@ def person_change_access(*, person, roles, manage_people, by, expected_version=N
     permission (`manage_people`), recording each change.
 
     Permission: `permissions.can_manage_people`, else PermissionDenied and nothing changes.
+    The own permission is for members of staff: giving it to someone left without the
+    staff role raises ValidationError (on `manage_people`) and nothing changes.
     `expected_version` is the `selectors.access_version` the form was filled in on:
     another change since raises StaleCopy and nothing changes. Taking the right to
     manage people from the last person who has it raises LastPeopleManager and nothing
@@ -232,6 +234,9 @@ def person_change_access(*, person, roles, manage_people, by, expected_version=N
         have = set(person.groups.values_list("name", flat=True))
         permission = selectors.manage_people_permission()
         has_own = person.user_permissions.filter(pk=permission.pk).exists()
+        if manage_people and not has_own and Role.STAFF not in wanted:
+            raise ValidationError({"manage_people": "Only members of staff can be given this on its own: "
+                                                    "tick Staff too, or give them the Admissions admin role"})
         changes = []
         # Gains first, so that a save that moves the right from a role to the person's
         # own permission never passes through "no one may manage people".

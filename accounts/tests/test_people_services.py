@@ -354,3 +354,19 @@ def test_someone_who_may_not_manage_people_cannot_deactivate_and_nothing_changes
     person.refresh_from_db()
     assert person.is_active
     assert not AccountChange.objects.exists()
+
+
+def test_a_staff_member_given_the_right_on_their_own_may_manage_people_and_no_one_else_is():
+    admin = UserFactory(roles=[Role.ADMISSIONS_ADMIN])
+    ada, sam = UserFactory(roles=[Role.STAFF]), UserFactory(roles=[Role.APPLICANT])
+
+    services.person_change_access(person=ada, roles=[Role.STAFF], manage_people=True, by=admin)
+    with pytest.raises(ValidationError) as error:
+        services.person_change_access(person=sam, roles=[Role.APPLICANT], manage_people=True, by=admin)
+
+    assert permissions.can_manage_people(User.objects.get(pk=ada.pk))
+    assert not permissions.manages_people_by_role(User.objects.get(pk=ada.pk))
+    assert "Only members of staff" in error.value.message_dict["manage_people"][0]
+    assert not permissions.can_manage_people(User.objects.get(pk=sam.pk))
+    assert list(AccountChange.objects.values_list("user", "change")) == [(ada.pk, "manage_people_given")]
+    assert set(selectors.people_managers()) == {admin, ada}

@@ -73,10 +73,9 @@ def test_the_list_costs_the_same_queries_whatever_the_number_of_people(
     people = [UserFactory(full_name=f"Colleague {n}", roles=[Role.STAFF, Role.REVIEWER]) for n in range(count)]
     people[0].user_permissions.add(selectors.manage_people_permission())
     services.person_invite(email=f"new{count}@example.org", full_name="Newcomer", roles=[Role.STAFF], by=admin)
-    # The session, the user, their roles and their two kinds of permission (the navigation);
-    # the count, the page, its groups and permissions; the right's permission row and the
-    # groups that hold it; the invitations.
-    with django_assert_num_queries(12):
+    # The session, the user and their roles; the count, the page, its groups and permissions;
+    # the right's permission row and the groups that hold it; the invitations.
+    with django_assert_num_queries(10):
         response = client.get(reverse("people:person-list"))
     html = _html(response)
     for person in people:
