@@ -206,6 +206,9 @@ class AccessForm(Form):
     """A person's roles and whether they may manage people. `version` is the stamp of
     their last change when the form was filled in, so a save on a stale copy is refused."""
 
+    # No role at all is an answer too; "(optional)" would only puzzle.
+    says_optional = False
+
     roles = forms.MultipleChoiceField(
         label="Roles", required=False, choices=_role_choices(Role), widget=forms.CheckboxSelectMultiple,
     )

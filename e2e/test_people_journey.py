@@ -38,6 +38,15 @@ def test_an_admissions_admin_invites_a_colleague_who_joins_as_staff(page, live_s
     expect(page.locator("table").first).to_contain_text("Ada Okafor")
     axe_check(page)
 
+    # A person's page: their roles, the form to change them, their history.
+    page.get_by_role("link", name="Ada Okafor").click()
+    expect(page.locator("h1")).to_have_text("Ada Okafor")
+    expect(page.get_by_label("Staff", exact=True)).to_be_checked()
+    axe_check(page)
+    page.set_viewport_size({"width": 360, "height": 800})
+    _shot(page, tmp_path, "person-360.png")
+    page.set_viewport_size({"width": 1280, "height": 800})
+
     page.get_by_role("link", name="Invite a colleague").first.click()
     expect(page.locator("h1")).to_have_text("Invite a colleague")
     axe_check(page)
