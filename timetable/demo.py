@@ -32,6 +32,11 @@ ROOMS = [
      "Round tables, large screen for design critiques."),
 ]
 
+# Out of use, so the room list's filter and a room's history have something to show.
+INACTIVE_ROOMS = [
+    ("B09", "b09", "Bush House", 16, "Stairs only: no step-free access.", "Whiteboard."),
+]
+
 GUEST_SLOTS = [
     # week, title
     (4, "Guest lecture: a former permanent secretary on how decisions are really made"),
@@ -63,6 +68,11 @@ def seed_demo_timetable(*, stdout):
         rooms[slug], _ = Room.objects.get_or_create(slug=slug, defaults={
             "name": name, "building": building, "capacity": capacity, "accessibility_notes": access,
             "equipment_notes": equipment,
+        })
+    for name, slug, building, capacity, access, equipment in INACTIVE_ROOMS:
+        Room.objects.get_or_create(slug=slug, defaults={
+            "name": name, "building": building, "capacity": capacity, "accessibility_notes": access,
+            "equipment_notes": equipment, "is_active": False,
         })
     year = _current_year()
     if year is None:

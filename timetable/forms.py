@@ -247,3 +247,29 @@ class SessionFilter(django_filters.FilterSet):
         model = Session
         form = FilterForm
         fields = ["programme", "module", "room"]
+
+
+class RoomForm(Form):
+    name = forms.CharField(max_length=80, label="Name", help_text="As on the door, for example “B12” or "
+                                                                 "“Lecture Theatre 1”.")
+    building = forms.CharField(max_length=120, required=False)
+    capacity = forms.IntegerField(min_value=1, label="Seats", help_text="How many people it seats.",
+                                  error_messages={"required": "Enter how many people the room seats",
+                                                  "min_value": "Enter how many people the room seats, 1 or more",
+                                                  "invalid": "Enter how many people the room seats, as a number"})
+    accessibility_notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                                          label="Accessibility",
+                                          help_text="Step-free access, hearing loop, accessible toilets nearby…")
+    equipment_notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Equipment",
+                                      help_text="Projector, lab machines, whiteboards…")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    @staticmethod
+    def initial_from(room):
+        return {**{f: getattr(room, f) for f in ("name", "building", "capacity", "accessibility_notes",
+                                                  "equipment_notes")}, "version": room.version}
+
+
+class RoomListForm(FilterForm):
+    status = forms.ChoiceField(choices=[("active", "In use"), ("inactive", "Out of use"), ("all", "All rooms")],
+                               required=False, label="Show")

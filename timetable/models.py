@@ -16,6 +16,7 @@ from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .constraints import PostgresOnlyExclusionConstraint, TsTzRange
 
@@ -30,6 +31,13 @@ class Room(models.Model):
     )
     equipment_notes = models.TextField(blank=True, help_text="Projector, lab machines, whiteboards…")
     is_active = models.BooleanField(default=True, help_text="Inactive rooms cannot be booked.")
+    # Rises on every save, so an edit made on an older copy is refused rather than lost.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   editable=False, related_name="+")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -37,6 +45,9 @@ class Room(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("timetable:staff-room-detail", args=[self.slug])
 
     @property
     def label(self):

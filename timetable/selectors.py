@@ -300,3 +300,22 @@ def session_for_detail(uid):
     return Session.objects.for_listing().prefetch_related(
         Prefetch("offering__module__programmes")
     ).get(uid=uid)
+
+
+# Rooms ---------------------------------------------------------------------------
+
+ROOM_STATUSES = {"active": {"is_active": True}, "inactive": {"is_active": False}, "all": {}}
+
+
+def rooms_for_list(status="active"):
+    """Rooms for the staff list, by name, filtered by "active", "inactive" or "all"."""
+    return Room.objects.filter(**ROOM_STATUSES.get(status, ROOM_STATUSES["active"])).order_by("name")
+
+
+def room_future_sessions(room, *, now=None):
+    """The room's sessions that have not ended and are not cancelled, soonest first."""
+    now = now or timezone.now()
+    return list(
+        Session.objects.active().filter(room=room, ends_at__gt=now)
+        .select_related("offering__module", "offering__term").order_by("starts_at", "pk")
+    )

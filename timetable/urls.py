@@ -24,6 +24,12 @@ urlpatterns = [
     path("staff/timetable/series/<int:pk>/", views.series_detail, name="series-detail"),
     path("staff/timetable/series/<int:pk>/edit/", views.series_edit, name="series-edit"),
     path("staff/timetable/series/<int:pk>/move/", views.series_move, name="series-move"),
+    path("staff/timetable/rooms/", views.room_list, name="staff-room-list"),
+    path("staff/timetable/rooms/new/", views.room_form, name="staff-room-create"),
+    path("staff/timetable/rooms/<slug:slug>/", views.room_detail, name="staff-room-detail"),
+    path("staff/timetable/rooms/<slug:slug>/edit/", views.room_form, name="staff-room-edit"),
+    path("staff/timetable/rooms/<slug:slug>/deactivate/", views.room_deactivate, name="staff-room-deactivate"),
+    path("staff/timetable/rooms/<slug:slug>/reactivate/", views.room_reactivate, name="staff-room-reactivate"),
     path("staff/timetable/import/", views.csv_import, name="import"),
     path("staff/timetable/export.csv", views.csv_export, name="export"),
 ]

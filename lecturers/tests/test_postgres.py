@@ -6,8 +6,8 @@ from lecturers import services
 from lecturers.models import Invitation
 from lecturers.services import VIA_LINK
 from timetable import clashes
-from timetable import services as timetable_services
 from timetable.models import Session
+from timetable.services import sessions as timetable_services
 
 from .factories import make_invitation, make_offering, slot
 

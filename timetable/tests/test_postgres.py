@@ -9,9 +9,9 @@ from django.db import IntegrityError, connection, transaction
 
 from core.access import SYSTEM
 from curriculum.tests.factories import ModuleOfferingFactory
-from timetable import services
 from timetable.clashes import ClashError
 from timetable.models import Booking, Session
+from timetable.services import sessions as services
 
 from .factories import RoomFactory, at, make_session
 

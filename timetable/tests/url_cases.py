@@ -28,6 +28,10 @@ def _series(users):
     return {"pk": series.pk}
 
 
+def _room(users):
+    return {"slug": RoomFactory().slug}
+
+
 def _offering(users):
     return {"pk": make_session().offering_id}
 
@@ -67,6 +71,13 @@ CASES = [
     UrlCase("timetable:series-edit", STAFF_ONLY, kwargs=_series),
     # An empty POST is refused by the form: staff are sent back to the series.
     UrlCase("timetable:series-move", only(Role.STAFF, status=302), kwargs=_series, method="post"),
+    UrlCase("timetable:staff-room-list", STAFF_ONLY),
+    UrlCase("timetable:staff-room-create", STAFF_ONLY),
+    UrlCase("timetable:staff-room-detail", STAFF_ONLY, kwargs=_room),
+    UrlCase("timetable:staff-room-edit", STAFF_ONLY, kwargs=_room),
+    UrlCase("timetable:staff-room-deactivate", STAFF_ONLY, kwargs=_room),
+    # Bringing a room back sends staff to its page.
+    UrlCase("timetable:staff-room-reactivate", only(Role.STAFF, status=302), kwargs=_room, method="post"),
     UrlCase("timetable:import", STAFF_ONLY),
     UrlCase("timetable:export", STAFF_ONLY),
     UrlCase("timetable-api:session-list", PUBLIC),

@@ -11,6 +11,7 @@ from .public import (
     session_detail,
     week,
 )
+from .rooms import room_deactivate, room_detail, room_form, room_list, room_reactivate
 from .staff import (
     csv_export,
     csv_import,
@@ -34,6 +35,11 @@ __all__ = [
     "feed_room",
     "feed_staff",
     "my_feed",
+    "room_deactivate",
+    "room_detail",
+    "room_form",
+    "room_list",
+    "room_reactivate",
     "series_create",
     "series_detail",
     "series_edit",

@@ -1,5 +1,8 @@
 """Timetable use cases: create, change, move and cancel sessions and weekly series.
 
+A room out of use (see rooms.py) cannot be booked: a new session, a series or
+a change of room to it is refused in plain words.
+
 Every write goes through `_book`, which checks for clashes in plain words first
 and then writes the session's Booking rows; on PostgreSQL the exclusion
 constraint on Booking refuses what the check could not see (someone saving the
@@ -33,7 +36,7 @@ from core.access import SYSTEM, acting_user, check
 from core.links import absolute_url
 from curriculum.models import Enrolment
 
-from .clashes import (
+from ..clashes import (
     STANDARD_KINDS,
     ClashError,
     Resource,
@@ -41,9 +44,9 @@ from .clashes import (
     outside_term_warning,
     standard_resources,
 )
-from .models import Booking, ClosureDate, NonTeachingWeek, Session, SessionSeries
-from .permissions import can_edit_timetable
-from .timezones import aware, local, when_text, zone_for
+from ..models import Booking, ClosureDate, NonTeachingWeek, Session, SessionSeries
+from ..permissions import can_edit_timetable
+from ..timezones import aware, local, when_text, zone_for
 
 CANCEL_PURPOSE = "timetable_session_cancelled"
 
@@ -73,6 +76,11 @@ def _authorise(by):
 def _check_times(starts_at, ends_at):
     if ends_at <= starts_at:
         raise ValidationError("The session must end after it starts.")
+
+
+def _check_room_in_use(room):
+    if room is not None and not room.is_active:
+        raise ValidationError(f"{room.label} is no longer in use: choose another room.")
 
 
 class OutsideTermError(ValidationError):
@@ -184,6 +192,7 @@ def session_create(
     _check_times(starts_at, ends_at)
     if room is None and not online_url:
         raise ValidationError("Choose a room, or give the link of an online session.")
+    _check_room_in_use(room)
     if by is not SYSTEM and not outside_term_accepted:
         _check_term(offering=offering, days=[local(starts_at, offering_zone(offering)).date()])
     session = Session.objects.create(
@@ -210,6 +219,8 @@ def _apply_update(session, *, by, exclude_session_ids=(), teachers=None, cohorts
     if session.is_cancelled:
         raise ValidationError("This session is cancelled; it can no longer be changed.")
     moved = any(k in changes and changes[k] != getattr(session, k) for k in ("starts_at", "ends_at", "room"))
+    if changes.get("room") is not None and changes["room"].pk != session.room_id:
+        _check_room_in_use(changes["room"])
     for field, value in changes.items():
         setattr(session, field, value)
     _check_times(session.starts_at, session.ends_at)
@@ -396,6 +407,7 @@ def series_create(
     _authorise(by)
     if end_time <= start_time:
         raise ValidationError("The session must end after it starts.")
+    _check_room_in_use(room)
     if last_week < first_week:
         raise ValidationError("The last week must not come before the first.")
     series = SessionSeries.objects.create(
@@ -549,7 +561,7 @@ def series_cancel(*, series: SessionSeries, reason: str, from_week: int | None =
 
 def feed_token_for(*, user):
     """The user's personal feed secret, created on first use."""
-    from .models import FeedToken
+    from ..models import FeedToken
 
     token, _ = FeedToken.objects.get_or_create(user=user)
     return token
@@ -558,7 +570,7 @@ def feed_token_for(*, user):
 @transaction.atomic
 def feed_token_revoke(*, user):
     """Replace the secret: the old feed URL stops working at once. Returns the new token."""
-    from .models import FeedToken, new_feed_token
+    from ..models import FeedToken, new_feed_token
 
     token, created = FeedToken.objects.select_for_update(of=("self",)).get_or_create(user=user)
     if not created:
