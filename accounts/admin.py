@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from core.admin_fallback import register_fallback
+
 from .models import RoleChange, User
 
 
@@ -48,3 +50,7 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
+
+
+# Every other model, read-mostly, as a fallback (see core/admin_fallback.py).
+register_fallback("accounts", audit={"RoleChange", "AccountChange"})

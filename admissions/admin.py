@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_fallback import register_fallback
+
 from .models import Application, Decision, Intake, IntakeQuestion, Offer, OfferCondition, PrivacyNotice, Referee
 
 
@@ -52,3 +54,7 @@ class OfferAdmin(SimpleHistoryAdmin):
 @admin.register(Decision)
 class DecisionAdmin(SimpleHistoryAdmin):
     list_display = ["application", "outcome", "released_at", "superseded_at"]
+
+
+# Every other model, read-mostly, as a fallback (see core/admin_fallback.py).
+register_fallback("admissions", audit={"DocumentAccess"})

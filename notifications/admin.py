@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin_fallback import register_fallback
+
 from .models import EmailTemplate, OutboundEmail, SentReminder
 
 
@@ -26,3 +28,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 @admin.register(SentReminder)
 class SentReminderAdmin(admin.ModelAdmin):
     list_display = ["source", "object_key", "offset_seconds", "created_at"]
+
+
+# Every other model, read-mostly, as a fallback (see core/admin_fallback.py).
+register_fallback("notifications", audit={"OutboundEmailObject"})

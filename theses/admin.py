@@ -4,6 +4,8 @@ capacities are set here, on the thesis round."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_fallback import register_fallback
+
 from .models import AllocationRun, Milestone, Partner, Proposal, ShowcaseEntry, SupervisorCapacity, ThesisRound
 
 
@@ -35,6 +37,7 @@ class PartnerAdmin(admin.ModelAdmin):
 @admin.register(Proposal)
 class ProposalAdmin(SimpleHistoryAdmin):
     list_display = ["title", "source", "partner", "supervisor", "cohort", "status"]
+    list_select_related = ["partner", "supervisor", "cohort__programme", "cohort__academic_year"]
     list_filter = ["status", "source"]
     search_fields = ["title"]
     raw_id_fields = ["partner", "supervisor", "proposed_by_student", "approved_by", "cohort"]
@@ -49,3 +52,7 @@ class AllocationRunAdmin(admin.ModelAdmin):
 @admin.register(ShowcaseEntry)
 class ShowcaseEntryAdmin(admin.ModelAdmin):
     list_display = ["proposal", "published", "published_at"]
+
+
+# Every other model, read-mostly, as a fallback (see core/admin_fallback.py).
+register_fallback("theses")
