@@ -149,7 +149,7 @@ def invitation_from_token(token, *, lock=False):
         raise InvitationLinkInvalid("invalid") from exc
     invitations = Invitation.objects.select_related("invited_by")
     if lock:
-        invitations = invitations.select_for_update()
+        invitations = invitations.select_for_update(of=("self",))
     invitation = invitations.filter(pk=data.get("i"), email=data.get("e")).first()
     if invitation is None:
         raise InvitationLinkInvalid("invalid")
