@@ -5,6 +5,7 @@ import importlib
 
 import pytest
 from django.apps import apps
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from accounts.roles import Role
@@ -28,7 +29,13 @@ def lecturer(transactional_db, settings, tmp_path):
 def photo_loaded(page, name):
     image = page.get_by_role("img", name=name)
     expect(image).to_be_visible()
-    return image.evaluate("img => img.complete && img.naturalWidth > 0")
+    # Visible comes before loaded: wait for the image itself, up to the usual timeout.
+    try:
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle(),
+                               timeout=5000)
+    except PlaywrightTimeoutError:
+        return False
+    return True
 
 
 def test_staff_keep_replace_and_remove_a_lecturers_photo(page, live_server, axe_check, lecturer, tmp_path):
