@@ -94,7 +94,8 @@ def room_create(*, name: str, capacity: int, building: str = "", accessibility_n
 
 
 def _locked(room):
-    return Room.objects.select_for_update().select_related("updated_by").get(pk=room.pk)
+    # Only the room is locked: PostgreSQL refuses FOR UPDATE on the outer join to its last editor.
+    return Room.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=room.pk)
 
 
 @transaction.atomic
