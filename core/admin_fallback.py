@@ -64,10 +64,14 @@ def fallback_admin(model, *, audit=False):
 
 
 def register_fallback(app_label, *, audit=(), site=admin.site):
-    """Register every model of `app_label` the site does not have yet (historical models excepted)."""
+    """Register every model of `app_label` the site does not have yet.
+
+    Historical models are left out (their rows are shown on the record's own
+    history page), and so are unmanaged ones: a search index that exists on
+    one database only is not data anyone edits."""
     from django.apps import apps
 
     for model in apps.get_app_config(app_label).get_models():
-        if model in site._registry or model.__name__.startswith("Historical"):
+        if model in site._registry or model.__name__.startswith("Historical") or not model._meta.managed:
             continue
         site.register(model, fallback_admin(model, audit=model.__name__ in audit))

@@ -2,4 +2,4 @@
 
 from core.admin_fallback import register_fallback
 
-register_fallback("curriculum", audit={"ModuleRevision", "ModuleSearchEntry"})
+register_fallback("curriculum", audit={"ModuleRevision"})
